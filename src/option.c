@@ -92,8 +92,10 @@ static int vfio_ioas(struct iommufd_ctx *ctx, const char *fn, uint16_t op, uint3
 int iommufd_vfio_ioas_get(struct iommufd_ctx *ctx, uint32_t *ioas_id)
 {
 	uint32_t id = 0;
-	int rc = ifd_check_out(ctx, ioas_id, "iommufd_vfio_ioas_get", "ioas_id");
+	int rc = ifd_check_ctx(ctx, "iommufd_vfio_ioas_get");
 
+	if (!rc)
+		rc = ifd_check_out(ctx, ioas_id, "iommufd_vfio_ioas_get", "ioas_id");
 	if (!rc)
 		rc = vfio_ioas(ctx, "iommufd_vfio_ioas_get", UAPI_VFIO_IOAS_GET, &id);
 	if (!rc)

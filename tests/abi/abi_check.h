@@ -23,5 +23,6 @@ void check_le(uint64_t a, uint64_t b, const char *expr_a, const char *expr_b, in
 
 void check_command_table(void);
 void check_structs(void);
+void check_mock(void);
 
 #endif

@@ -47,6 +47,7 @@ int main(void)
 {
 	check_command_table();
 	check_structs();
+	check_mock();
 	printf("ABI proof against Linux %d.%d headers: %u checks, %u passed, %u failed\n",
 	       LINUX_VERSION_CODE >> 16, (LINUX_VERSION_CODE >> 8) & 0xff, passed + failed,
 	       passed, failed);

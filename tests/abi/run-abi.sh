@@ -20,7 +20,8 @@ cc -I"$root/include" -o "$work/dump_table" "$here/dump_table.c" "$build/src/libi
 	>"$work/command_table_checks.c"
 # -isystem puts the kernel's headers ahead of the host's /usr/include/linux.
 cc -std=gnu11 -Wall -Wextra -Werror -isystem "$headers" -I"$here" -I"$root/src" \
-	-o "$work/abi_proof" "$here/abi_main.c" "$here/abi_structs.c" "$work/command_table_checks.c"
+	-I"$src/drivers/iommu/iommufd" -o "$work/abi_proof" "$here/abi_main.c" \
+	"$here/abi_structs.c" "$here/abi_mock.c" "$work/command_table_checks.c"
 "$work/abi_proof"
 
 # The public headers must coexist with the kernel's in one translation unit.
