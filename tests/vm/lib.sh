@@ -15,3 +15,6 @@ check_flavour() {
 	*) die "kernel must be 'latest' or '6.12' (got '${1:-}')" ;;
 	esac
 }
+
+# vng runs its helpers (virtme-run, ...) through PATH.
+export PATH=$VENV/bin:$PATH
