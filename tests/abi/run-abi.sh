@@ -25,7 +25,7 @@ cc -std=gnu11 -Wall -Wextra -Werror -isystem "$headers" -I"$here" -I"$root/src" 
 "$work/abi_proof"
 
 # The public headers must coexist with the kernel's in one translation unit.
-printf '#include <linux/iommufd.h>\n#include <linux/vfio.h>\n#include <libiommufd/libiommufd.h>\nint main(void) { return (int)IOMMUFD_CMD_ID_LAST != (int)IOMMUFD_CMD_HW_QUEUE_ALLOC; }\n' \
+printf '#include <linux/iommufd.h>\n#include <linux/vfio.h>\n#include <libiommufd/libiommufd.h>\nint main(void) { return (int)IOMMUFD_CMD_ID_FAULT_QUEUE_ALLOC != (int)IOMMUFD_CMD_FAULT_QUEUE_ALLOC; }\n' \
 	>"$work/coexist.c"
 cc -std=gnu11 -Wall -Wextra -Werror -isystem "$headers" -I"$root/include" -o "$work/coexist" "$work/coexist.c"
 echo "public headers coexist with the kernel's <linux/iommufd.h> and <linux/vfio.h>"
