@@ -101,10 +101,14 @@ int ifd_probe_kernel_size(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd)
 	return size;
 }
 
-static const struct ifd_cmd *cmd_or_fail(struct iommufd_ctx *ctx, uint32_t nr, const char *fn)
+/* The command a public probe call names; NULL (error recorded) if @ctx or
+ * @nr is bad. */
+static const struct ifd_cmd *probed_cmd(struct iommufd_ctx *ctx, uint32_t nr, const char *fn)
 {
 	const struct ifd_cmd *cmd = ifd_cmd_lookup(nr);
 
+	if (ifd_check_ctx(ctx, fn))
+		return NULL;
 	if (!cmd)
 		ifd_fail(ctx, EINVAL, "%s: no iommufd command 0x%x", fn, nr);
 	return cmd;
@@ -112,23 +116,15 @@ static const struct ifd_cmd *cmd_or_fail(struct iommufd_ctx *ctx, uint32_t nr, c
 
 int iommufd_probe_cmd(struct iommufd_ctx *ctx, uint32_t nr)
 {
-	const struct ifd_cmd *cmd;
-	int rc = ifd_check_ctx(ctx, "iommufd_probe_cmd");
+	const struct ifd_cmd *cmd = probed_cmd(ctx, nr, "iommufd_probe_cmd");
 
-	if (rc)
-		return rc;
-	cmd = cmd_or_fail(ctx, nr, "iommufd_probe_cmd");
 	return cmd ? probe_known(ctx, cmd) : -EINVAL;
 }
 
 int iommufd_probe_kernel_size(struct iommufd_ctx *ctx, uint32_t nr)
 {
-	const struct ifd_cmd *cmd;
-	int rc = ifd_check_ctx(ctx, "iommufd_probe_kernel_size");
+	const struct ifd_cmd *cmd = probed_cmd(ctx, nr, "iommufd_probe_kernel_size");
 
-	if (rc)
-		return rc;
-	cmd = cmd_or_fail(ctx, nr, "iommufd_probe_kernel_size");
 	return cmd ? ifd_probe_kernel_size(ctx, cmd) : -EINVAL;
 }
 
@@ -172,14 +168,10 @@ static int carved_field_known(struct iommufd_ctx *ctx, const struct ifd_field *f
 
 int iommufd_probe_field(struct iommufd_ctx *ctx, uint32_t nr, uint32_t index)
 {
-	const struct ifd_cmd *cmd;
+	const struct ifd_cmd *cmd = probed_cmd(ctx, nr, "iommufd_probe_field");
 	const struct ifd_field *f;
-	int rc = ifd_check_ctx(ctx, "iommufd_probe_field");
 	int size;
 
-	if (rc)
-		return rc;
-	cmd = cmd_or_fail(ctx, nr, "iommufd_probe_field");
 	if (!cmd)
 		return -EINVAL;
 	if (index >= cmd->nr_fields)
