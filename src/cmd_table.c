@@ -301,7 +301,9 @@ int iommufd_cmd_get(uint32_t nr, struct iommufd_cmd_desc *desc)
 {
 	const struct ifd_cmd *cmd = ifd_cmd_lookup(nr);
 
-	if (!cmd || !desc)
+	if (!desc)
+		return ifd_fail(NULL, EINVAL, "iommufd_cmd_get: desc is NULL");
+	if (!cmd)
 		return ifd_fail(NULL, EINVAL, "iommufd_cmd_get: no iommufd command 0x%x", nr);
 	*desc = (struct iommufd_cmd_desc){
 		.nr = cmd->nr,
@@ -318,7 +320,9 @@ int iommufd_cmd_field(uint32_t nr, uint32_t index, struct iommufd_field_desc *de
 {
 	const struct ifd_cmd *cmd = ifd_cmd_lookup(nr);
 
-	if (!cmd || index >= cmd->nr_fields || !desc)
+	if (!desc)
+		return ifd_fail(NULL, EINVAL, "iommufd_cmd_field: desc is NULL");
+	if (!cmd || index >= cmd->nr_fields)
 		return ifd_fail(NULL, EINVAL, "iommufd_cmd_field: no field %u in command 0x%x",
 				index, nr);
 	const struct ifd_field *f = &cmd->fields[index];
@@ -337,7 +341,9 @@ int iommufd_cmd_find_field(uint32_t nr, const char *name)
 {
 	const struct ifd_cmd *cmd = ifd_cmd_lookup(nr);
 
-	if (!cmd || !name)
+	if (!name)
+		return ifd_fail(NULL, EINVAL, "iommufd_cmd_find_field: name is NULL");
+	if (!cmd)
 		return ifd_fail(NULL, EINVAL, "iommufd_cmd_find_field: no iommufd command 0x%x",
 				nr);
 	for (uint32_t i = 0; i < cmd->nr_fields; i++)

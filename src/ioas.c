@@ -184,13 +184,12 @@ static int unmap(struct iommufd_ctx *ctx, const char *fn, uint32_t ioas_id, uint
 	struct uapi_ioas_unmap cmd = { .ioas_id = ioas_id, .iova = iova, .length = length };
 	int rc = ifd_cmd(ctx, UAPI_CMD_IOAS_UNMAP, &cmd);
 
+	/* The kernel answers ENOENT for a mapping that crosses the edge too. */
 	if (rc == -ENOENT)
-		return ifd_fail(ctx, ENOENT, "%s: IOAS %" PRIu32 " does not exist or has nothing "
-				"mapped in 0x%" PRIx64 "..0x%" PRIx64, fn, ioas_id, iova,
+		return ifd_fail(ctx, ENOENT, "%s: IOAS %" PRIu32 " does not exist, has nothing "
+				"mapped in 0x%" PRIx64 "..0x%" PRIx64 ", or a mapping crosses the "
+				"edge of that range and cannot be split", fn, ioas_id, iova,
 				iova + length - 1);
-	if (rc == -EINVAL)
-		return ifd_fail(ctx, EINVAL, "%s: a mapping crosses the edge of 0x%" PRIx64
-				"..0x%" PRIx64 " and cannot be split", fn, iova, iova + length - 1);
 	if (rc == -EBUSY)
 		return ifd_fail(ctx, EBUSY, "%s: pages in 0x%" PRIx64 "..0x%" PRIx64
 				" are pinned by an access", fn, iova, iova + length - 1);
@@ -212,8 +211,8 @@ int iommufd_ioas_unmap(struct iommufd_ctx *ctx, uint32_t ioas_id, uint64_t iova,
 	if (!rc && iova == 0 && length == UINT64_MAX)
 		return ifd_fail(ctx, EINVAL, "%s: the whole 64-bit space means unmap all; use "
 				"iommufd_ioas_unmap_all()", fn);
-	if (!rc)
-		rc = check_alignment(ctx, fn, ioas_id, iova, length);
+	/* No alignment check: the kernel takes any range that covers whole
+	 * mappings, aligned or not. */
 	if (rc)
 		return rc;
 	return unmap(ctx, fn, ioas_id, iova, length, unmapped);
@@ -285,9 +284,11 @@ int iommufd_ioas_iova_ranges(struct iommufd_ctx *ctx, uint32_t ioas_id,
 	if (rc)
 		return rc;
 	rc = iova_ranges_once(ctx, ioas_id, ranges, cap, &total, &align);
-	if (rc == -EMSGSIZE)
+	/* With no room asked for, the count and alignment of this one answer
+	 * are the whole result: no second call. */
+	if (rc == -EMSGSIZE && max_ranges)
 		rc = iova_ranges_grow(ctx, fn, ioas_id, total, ranges, max_ranges, &align);
-	else if (!rc)
+	else if (!rc || rc == -EMSGSIZE)
 		rc = (int)total;
 	if (rc < 0)
 		return explain_ioas_error(ctx, rc, fn, ioas_id);
@@ -309,10 +310,11 @@ int iommufd_ioas_allow_iovas(struct iommufd_ctx *ctx, uint32_t ioas_id,
 		return rc;
 	if (count > UINT32_MAX)
 		return ifd_fail(ctx, EINVAL, "%s: %zu ranges is more than the kernel takes", fn, count);
+	/* The kernel refuses start >= last: a range is at least two bytes. */
 	for (size_t i = 0; i < count; i++)
-		if (ranges[i].start > ranges[i].last)
-			return ifd_fail(ctx, EINVAL, "%s: range %zu starts (0x%" PRIx64 ") after it "
-					"ends (0x%" PRIx64 ")", fn, i, ranges[i].start,
+		if (ranges[i].start >= ranges[i].last)
+			return ifd_fail(ctx, EINVAL, "%s: range %zu starts (0x%" PRIx64 ") at or "
+					"after its last byte (0x%" PRIx64 ")", fn, i, ranges[i].start,
 					ranges[i].last);
 	struct uapi_ioas_allow_iovas cmd = {
 		.ioas_id = ioas_id,
@@ -322,9 +324,9 @@ int iommufd_ioas_allow_iovas(struct iommufd_ctx *ctx, uint32_t ioas_id,
 	rc = ifd_cmd(ctx, UAPI_CMD_IOAS_ALLOW_IOVAS, &cmd);
 	if (rc == -EINVAL)
 		return ifd_fail(ctx, EINVAL, "%s: the ranges overlap", fn);
-	if (rc == -EBUSY)
-		return ifd_fail(ctx, EBUSY, "%s: IOAS %" PRIu32 " has mappings or device reserved "
-				"regions outside the ranges", fn, ioas_id);
+	if (rc == -EADDRINUSE)
+		return ifd_fail(ctx, EADDRINUSE, "%s: a reserved region of a device attached to "
+				"IOAS %" PRIu32 " intersects the ranges", fn, ioas_id);
 	return explain_ioas_error(ctx, rc, fn, ioas_id);
 }
 

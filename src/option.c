@@ -25,8 +25,8 @@ static int option(struct iommufd_ctx *ctx, const char *fn, uint16_t op, uint32_t
 	if (rc == -EPERM)
 		return ifd_fail(ctx, EPERM, "%s: changing the rlimit mode needs CAP_SYS_RESOURCE", fn);
 	if (rc == -EBUSY)
-		return ifd_fail(ctx, EBUSY, "%s: the rlimit mode cannot change once pages are "
-				"pinned", fn);
+		return ifd_fail(ctx, EBUSY, "%s: the rlimit mode cannot change once the context "
+				"has objects (an IOAS...)", fn);
 	if (!rc)
 		*value = cmd.val64;
 	return rc;

@@ -68,12 +68,14 @@ LIBIOMMUFD_API int iommufd_ioas_map_file(struct iommufd_ctx *ctx,
  * iommufd_ioas_unmap - unmap every mapping inside [iova, iova + length).
  * @unmapped: if not NULL, receives the number of bytes unmapped.
  *
- * A mapping that only partly overlaps the range cannot be split and fails
- * the call.
+ * The range need not be aligned, but a mapping that only partly overlaps
+ * it cannot be split and fails the call; the kernel has then already
+ * unmapped the mappings below that one.
  *
- * Return: 0, or a negative errno: -ENOENT (nothing mapped there, or no such
- * IOAS), -EINVAL (zero length, a mapping crosses the range's edge),
- * -EOVERFLOW (iova + length wraps), -EBUSY (pinned by an access).  Linux 6.2.
+ * Return: 0, or a negative errno: -ENOENT (nothing mapped there, a mapping
+ * crosses the range's edge, or no such IOAS), -EINVAL (zero length, or
+ * iova 0 with length UINT64_MAX: use iommufd_ioas_unmap_all()), -EOVERFLOW
+ * (iova + length wraps), -EBUSY (pinned by an access).  Linux 6.2.
  */
 LIBIOMMUFD_API int iommufd_ioas_unmap(struct iommufd_ctx *ctx, uint32_t ioas_id,
 				      uint64_t iova, uint64_t length,
@@ -124,12 +126,12 @@ LIBIOMMUFD_API int iommufd_ioas_iova_ranges(struct iommufd_ctx *ctx,
 
 /*
  * iommufd_ioas_allow_iovas - restrict the IOAS to @count ranges: devices
- * whose reserved regions intersect them cannot attach, and mappings must
- * stay inside them (IOMMU_IOAS_ALLOW_IOVAS).  @count == 0 removes the
- * restriction.
- * Return: 0, or a negative errno: -EINVAL (ranges overlap, are not sorted,
- * start > last), -EBUSY (an existing mapping falls outside), -ENOENT.
- * Linux 6.2.
+ * whose reserved regions intersect them cannot attach, and IOVAs the kernel
+ * picks stay inside them (fixed-IOVA mappings are not restricted)
+ * (IOMMU_IOAS_ALLOW_IOVAS).  @count == 0 removes the restriction.
+ * Return: 0, or a negative errno: -EINVAL (ranges overlap, start >= last),
+ * -EADDRINUSE (a reserved region of an attached device intersects them),
+ * -ENOENT.  Linux 6.2.
  */
 LIBIOMMUFD_API int iommufd_ioas_allow_iovas(struct iommufd_ctx *ctx,
 					    uint32_t ioas_id,
@@ -159,7 +161,7 @@ enum iommufd_option_id {
  * the context (object_id 0) or of an object.
  * Return: 0, or a negative errno: -EOPNOTSUPP (unknown option), -EINVAL
  * (bad value), -EPERM (RLIMIT_MODE needs CAP_SYS_RESOURCE), -EBUSY
- * (RLIMIT_MODE after pages were pinned), -ENOENT (no such object).
+ * (RLIMIT_MODE once the context has any object), -ENOENT (no such object).
  * Linux 6.2.
  */
 LIBIOMMUFD_API int iommufd_option_get(struct iommufd_ctx *ctx, uint32_t option_id,
