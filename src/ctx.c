@@ -40,7 +40,7 @@ static int load_opts(const struct iommufd_ctx_opts *user, struct iommufd_ctx_opt
 		return rc;
 	if (!ctxp)
 		return ifd_fail(NULL, EINVAL, "%s: ctxp is NULL", fn);
-	if (opts->log_level < IOMMUFD_LOG_OFF || opts->log_level > IOMMUFD_LOG_DEBUG)
+	if (opts->log_level < IOMMUFD_LOG_DEFAULT || opts->log_level > IOMMUFD_LOG_DEBUG)
 		return ifd_fail(NULL, EINVAL, "%s: log_level %d is not an iommufd_log_level", fn,
 				opts->log_level);
 	return 0;

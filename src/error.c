@@ -10,7 +10,7 @@
 
 #include "private.h"
 
-#define IFD_ERR_SLOTS 4
+#define IFD_ERR_SLOTS 8
 #define IFD_ERR_LEN 320
 
 struct err_record {

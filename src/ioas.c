@@ -13,8 +13,7 @@
 static int explain_ioas_error(struct iommufd_ctx *ctx, int rc, const char *fn, uint32_t ioas_id)
 {
 	if (rc == -ENOENT)
-		return ifd_fail(ctx, ENOENT, "%s: IOAS %" PRIu32 " does not exist (or the range is "
-				"not mapped)", fn, ioas_id);
+		return ifd_fail(ctx, ENOENT, "%s: IOAS %" PRIu32 " does not exist", fn, ioas_id);
 	return rc;
 }
 
@@ -58,7 +57,7 @@ static int check_map_args(struct iommufd_ctx *ctx, const char *fn, uint32_t ioas
 			rc = check_alignment(ctx, fn, ioas_id, *iova, length);
 		return rc;
 	}
-	return ifd_check_range(ctx, fn, "IOVA space for", 0, length);
+	return ifd_check_range(ctx, fn, "mapping", 0, length);
 }
 
 static int explain_map_error(struct iommufd_ctx *ctx, int rc, const char *fn, uint32_t ioas_id,
@@ -72,6 +71,10 @@ static int explain_map_error(struct iommufd_ctx *ctx, int rc, const char *fn, ui
 		return ifd_fail(ctx, ENOSPC, "%s: IOAS %" PRIu32 " has no free IOVA range of 0x%"
 				PRIx64 " bytes%s", fn, ioas_id, length,
 				flags & IOMMUFD_MAP_FIXED_IOVA ? " at that IOVA" : "");
+	if (rc == -EINVAL)
+		return ifd_fail(ctx, EINVAL, "%s: IOAS %" PRIu32 " refused 0x%" PRIx64 " bytes%s: "
+				"not aligned to its IOVA alignment, or inside a reserved region",
+				fn, ioas_id, length, flags & IOMMUFD_MAP_FIXED_IOVA ? " at that IOVA" : "");
 	if (rc == -ENOMEM)
 		return ifd_fail(ctx, ENOMEM, "%s: cannot pin 0x%" PRIx64 " bytes (RLIMIT_MEMLOCK, "
 				"or out of memory)", fn, length);
@@ -238,7 +241,7 @@ static int iova_ranges_once(struct iommufd_ctx *ctx, uint32_t ioas_id,
 		.num_iovas = cap,
 		.allowed_iovas = (uintptr_t)buf,
 	};
-	int rc = ifd_cmd(ctx, UAPI_CMD_IOAS_IOVA_RANGES, &cmd);
+	int rc = ifd_cmd_expect(ctx, UAPI_CMD_IOAS_IOVA_RANGES, &cmd, EMSGSIZE);
 
 	*total = cmd.num_iovas;
 	*alignment = cmd.out_iova_alignment;

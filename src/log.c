@@ -10,7 +10,7 @@
 #include "private.h"
 
 static const char *const level_names[] = {
-	[IOMMUFD_LOG_OFF] = "off",   [IOMMUFD_LOG_ERR] = "err",
+	[IOMMUFD_LOG_DEFAULT] = "", [IOMMUFD_LOG_OFF] = "off",   [IOMMUFD_LOG_ERR] = "err",
 	[IOMMUFD_LOG_WARN] = "warn", [IOMMUFD_LOG_INFO] = "info",
 	[IOMMUFD_LOG_DEBUG] = "debug",
 };
@@ -21,7 +21,7 @@ int ifd_log_level_from_env(void)
 
 	if (!v)
 		return IOMMUFD_LOG_OFF;
-	for (size_t i = 0; i < IFD_ARRAY_SIZE(level_names); i++)
+	for (size_t i = IOMMUFD_LOG_OFF; i < IFD_ARRAY_SIZE(level_names); i++)
 		if (!strcasecmp(v, level_names[i]))
 			return (int)i;
 	if (!strcasecmp(v, "error"))
@@ -34,7 +34,7 @@ int ifd_log_level_from_env(void)
 void ifd_log_stderr(void *user_data, int level, const char *message)
 {
 	(void)user_data;
-	const char *name = level > 0 && level <= IOMMUFD_LOG_DEBUG ? level_names[level] : "?";
+	const char *name = level > IOMMUFD_LOG_OFF && level <= IOMMUFD_LOG_DEBUG ? level_names[level] : "?";
 
 	fprintf(stderr, "libiommufd %s: %s\n", name, message);
 }
@@ -68,7 +68,7 @@ void iommufd_ctx_set_log_level(struct iommufd_ctx *ctx, int level)
 {
 	if (!ctx)
 		return;
-	if (level < IOMMUFD_LOG_OFF)
+	if (level < IOMMUFD_LOG_OFF) /* DEFAULT means "from the environment" only in opts */
 		level = IOMMUFD_LOG_OFF;
 	if (level > IOMMUFD_LOG_DEBUG)
 		level = IOMMUFD_LOG_DEBUG;

@@ -71,6 +71,11 @@ static int explain_e2big(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd, con
 
 int ifd_cmd(struct iommufd_ctx *ctx, uint32_t nr, void *arg)
 {
+	return ifd_cmd_expect(ctx, nr, arg, 0);
+}
+
+int ifd_cmd_expect(struct iommufd_ctx *ctx, uint32_t nr, void *arg, int expected)
+{
 	const struct ifd_cmd *cmd = ifd_cmd_lookup(nr);
 	struct ifd_cmd_probe *probe = &ctx->probe[nr - UAPI_IOMMUFD_CMD_FIRST];
 	uint32_t size;
@@ -89,5 +94,7 @@ int ifd_cmd(struct iommufd_ctx *ctx, uint32_t nr, void *arg)
 	}
 	if (rc == -E2BIG)
 		return explain_e2big(ctx, cmd, arg);
+	if (expected && rc == -expected)
+		return rc;
 	return ifd_fail(ctx, -rc, "%s failed: %s", cmd->name, strerror(-rc));
 }

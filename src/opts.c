@@ -10,6 +10,10 @@
 
 #include "private.h"
 
+/* No options struct will ever be this large: a bigger sz is garbage, and
+ * reading that far past the struct could fault. */
+#define IFD_OPTS_MAX_SZ 4096
+
 int ifd_opts_load(const struct iommufd_ctx *ctx, const char *fn, void *dst, size_t known,
 		  const void *user_opts)
 {
@@ -20,7 +24,7 @@ int ifd_opts_load(const struct iommufd_ctx *ctx, const char *fn, void *dst, size
 	if (!user_opts)
 		return 0;
 	memcpy(&sz, user_opts, sizeof(sz));
-	if (sz < sizeof(size_t))
+	if (sz < sizeof(size_t) || sz > IFD_OPTS_MAX_SZ)
 		return ifd_fail(ctx, EINVAL,
 				"%s: options sz is %zu; fill options with IOMMUFD_OPTS()", fn, sz);
 	for (size_t i = known; i < sz; i++)

@@ -98,6 +98,9 @@ IFD_HIDDEN const char *ifd_release_str(uint16_t release, char buf[16]);
  * size is negotiated, EINTR retried, ENOTTY/E2BIG explained.  Returns 0 or
  * -errno with a sentence recorded. */
 IFD_HIDDEN int ifd_cmd(struct iommufd_ctx *ctx, uint32_t nr, void *arg);
+/* As ifd_cmd, but an -@expected answer, which the caller handles itself
+ * (EMSGSIZE...), is returned without recording a failure. */
+IFD_HIDDEN int ifd_cmd_expect(struct iommufd_ctx *ctx, uint32_t nr, void *arg, int expected);
 IFD_HIDDEN uint32_t ifd_cmd_size_for(const struct ifd_cmd *cmd, const void *arg);
 
 /* ---- the ABI probe (probe_abi.c) ----------------------------------------- */

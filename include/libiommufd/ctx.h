@@ -17,13 +17,18 @@ LIBIOMMUFD_BEGIN_DECLS
  */
 struct iommufd_ctx;
 
-/* Log levels, most severe first. IOMMUFD_LOG_OFF silences the log. */
+/*
+ * Log levels, most severe first.  IOMMUFD_LOG_OFF silences the log;
+ * IOMMUFD_LOG_DEFAULT (what a zeroed options struct holds) lets the
+ * environment decide: LIBIOMMUFD_LOG=err|warn|info|debug, else off.
+ */
 enum iommufd_log_level {
-	IOMMUFD_LOG_OFF = 0,
-	IOMMUFD_LOG_ERR = 1,
-	IOMMUFD_LOG_WARN = 2,
-	IOMMUFD_LOG_INFO = 3,
-	IOMMUFD_LOG_DEBUG = 4,
+	IOMMUFD_LOG_DEFAULT = 0,
+	IOMMUFD_LOG_OFF = 1,
+	IOMMUFD_LOG_ERR = 2,
+	IOMMUFD_LOG_WARN = 3,
+	IOMMUFD_LOG_INFO = 4,
+	IOMMUFD_LOG_DEBUG = 5,
 };
 
 /* Receives one log line (no trailing newline). */
@@ -35,8 +40,8 @@ typedef void (*iommufd_log_fn)(void *user_data, int level, const char *message);
  * @path:          the iommufd device node; NULL means "/dev/iommu".
  * @log_fn:        log receiver; NULL means stderr.
  * @log_user_data: passed to @log_fn.
- * @log_level:     an enum iommufd_log_level; 0 means "as the environment
- *                 says": LIBIOMMUFD_LOG=err|warn|info|debug, else off.
+ * @log_level:     an enum iommufd_log_level; IOMMUFD_LOG_DEFAULT (0)
+ *                 means "as the environment says".
  */
 struct iommufd_ctx_opts {
 	size_t sz;
@@ -91,6 +96,9 @@ LIBIOMMUFD_API int iommufd_ctx_fd(const struct iommufd_ctx *ctx);
 /*
  * iommufd_ctx_last_error - a sentence describing the calling thread's most
  * recent failure on @ctx (or, for @ctx == NULL, on any context or in open).
+ *
+ * Each thread keeps the sentences of the last 8 contexts it saw fail; an
+ * older context's sentence may read "".
  *
  * Return: the sentence, or "" if there was none.  Valid until the calling
  * thread's next libiommufd call.

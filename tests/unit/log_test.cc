@@ -129,6 +129,17 @@ TEST_F(Log, OptionBeatsEnvironment)
 	EXPECT_TRUE(lines_.empty());
 }
 
+// IOMMUFD_LOG_OFF in the options is a choice, not "unset": it silences
+// even LIBIOMMUFD_LOG=debug.
+TEST_F(Log, OffOptionBeatsEnvironment)
+{
+	setenv("LIBIOMMUFD_LOG", "debug", 1);
+	OpenLogging(IOMMUFD_LOG_OFF);
+	EXPECT_EQ(IOMMUFD_LOG_OFF, iommufd_ctx_get_log_level(other_));
+	EXPECT_EQ(-ENOENT, iommufd_destroy(other_, 9));
+	EXPECT_TRUE(lines_.empty());
+}
+
 TEST_F(Log, StderrWithoutCallback)
 {
 	ASSERT_EQ(0, iommufd_ctx_open(nullptr, &other_));

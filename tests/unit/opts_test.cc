@@ -130,12 +130,23 @@ TEST_F(Opts, SizeBelowItsOwnField)
 	EXPECT_EQ(opens_ + 1, fk_.opens());
 }
 
+// A garbage sz must not make the library read far past the struct.
+TEST_F(Opts, ImplausibleSize)
+{
+	iommufd_ctx_opts o = {};
+
+	o.sz = size_t{1} << 40;
+	EXPECT_FAILS(nullptr, EINVAL, "options sz is 1099511627776",
+		     iommufd_ctx_open(&o, &other_));
+	EXPECT_EQ(opens_, fk_.opens());
+}
+
 TEST_F(Opts, BadLogLevel)
 {
 	iommufd_ctx_opts o = {};
 
 	o.sz = sizeof(o);
-	for (int level : {-1, 5, 1000}) {
+	for (int level : {-1, IOMMUFD_LOG_DEBUG + 1, 1000}) {
 		o.log_level = level;
 		const std::string want =
 			"log_level " + std::to_string(level) + " is not an iommufd_log_level";
