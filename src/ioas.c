@@ -75,6 +75,10 @@ static int explain_map_error(struct iommufd_ctx *ctx, int rc, const char *fn, ui
 		return ifd_fail(ctx, EINVAL, "%s: IOAS %" PRIu32 " refused 0x%" PRIx64 " bytes%s: "
 				"not aligned to its IOVA alignment, or inside a reserved region",
 				fn, ioas_id, length, flags & IOMMUFD_MAP_FIXED_IOVA ? " at that IOVA" : "");
+	if (rc == -EFAULT)
+		return ifd_fail(ctx, EFAULT, "%s: cannot pin the memory%s (unmapped, or read-only "
+				"memory mapped WRITEABLE)", fn,
+				flags & IOMMUFD_MAP_WRITEABLE ? " for writing" : "");
 	if (rc == -ENOMEM)
 		return ifd_fail(ctx, ENOMEM, "%s: cannot pin 0x%" PRIx64 " bytes (RLIMIT_MEMLOCK, "
 				"or out of memory)", fn, length);
@@ -171,6 +175,10 @@ int iommufd_ioas_copy(struct iommufd_ctx *ctx, uint32_t dst_ioas_id, uint32_t sr
 		.src_iova = src_iova,
 	};
 	rc = ifd_cmd(ctx, UAPI_CMD_IOAS_COPY, &cmd);
+	if (rc == -EPERM)
+		return ifd_fail(ctx, EPERM, "%s: the source of 0x%" PRIx64 "..0x%" PRIx64
+				" is mapped read-only and cannot be copied WRITEABLE", fn, src_iova,
+				src_iova + length - 1);
 	if (rc == -ENOENT)
 		return ifd_fail(ctx, ENOENT, "%s: IOAS %" PRIu32 " or %" PRIu32 " does not exist, or "
 				"source 0x%" PRIx64 "..0x%" PRIx64 " is not fully mapped", fn,
@@ -194,8 +202,9 @@ static int unmap(struct iommufd_ctx *ctx, const char *fn, uint32_t ioas_id, uint
 				"edge of that range and cannot be split", fn, ioas_id, iova,
 				iova + length - 1);
 	if (rc == -EBUSY)
-		return ifd_fail(ctx, EBUSY, "%s: pages in 0x%" PRIx64 "..0x%" PRIx64
-				" are pinned by an access", fn, iova, iova + length - 1);
+		return ifd_fail(ctx, EBUSY, "%s: 0x%" PRIx64 "..0x%" PRIx64 " is held by an "
+				"in-kernel object (a vIOMMU hardware queue?)", fn, iova,
+				iova + length - 1);
 	if (rc)
 		return rc;
 	if (unmapped)

@@ -60,9 +60,19 @@ static int test_cmd(struct iommufd_ctx *ctx, struct uapi_test_cmd *cmd)
 
 /* An op the mock does not know fails with EOPNOTSUPP before any lookup;
  * known ops fail their lookup of object 0. */
+static bool acts_before_lookup(uint32_t op)
+{
+	return op == UAPI_TEST_OP_MOCK_DOMAIN || op == UAPI_TEST_OP_MOCK_DOMAIN_FLAGS ||
+	       op == UAPI_TEST_OP_CREATE_ACCESS || op == UAPI_TEST_OP_SET_TEMP_MEMORY_LIMIT ||
+	       op == UAPI_TEST_OP_MD_CHECK_REFS;
+}
+
 int iommufd_test_op_supported(struct iommufd_ctx *ctx, uint32_t op)
 {
-	struct uapi_test_cmd cmd = { .op = op, .id = 0 };
+	struct uapi_test_cmd cmd = {
+		.op = acts_before_lookup(op) ? UAPI_TEST_OP_ADD_RESERVED : op,
+		.id = 0,
+	};
 	int rc = ifd_check_ctx(ctx, "iommufd_test_op_supported");
 
 	if (rc)

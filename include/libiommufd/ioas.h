@@ -75,7 +75,9 @@ LIBIOMMUFD_API int iommufd_ioas_map_file(struct iommufd_ctx *ctx,
  * Return: 0, or a negative errno: -ENOENT (nothing mapped there, a mapping
  * crosses the range's edge, or no such IOAS), -EINVAL (zero length, or
  * iova 0 with length UINT64_MAX: use iommufd_ioas_unmap_all()), -EOVERFLOW
- * (iova + length wraps), -EBUSY (pinned by an access).  Linux 6.2.
+ * (iova + length wraps), -EBUSY (the range is held by an in-kernel object
+ * such as a vIOMMU hardware queue; pins of emulated-device accesses are
+ * released, not refused).  Linux 6.2.
  */
 LIBIOMMUFD_API int iommufd_ioas_unmap(struct iommufd_ctx *ctx, uint32_t ioas_id,
 				      uint64_t iova, uint64_t length,
@@ -97,7 +99,8 @@ LIBIOMMUFD_API int iommufd_ioas_unmap_all(struct iommufd_ctx *ctx,
  * @flags:    as iommufd_ioas_map(); FIXED_IOVA uses *dst_iova as given.
  * @dst_iova: in or out, as @iova of iommufd_ioas_map().
  * Return: as iommufd_ioas_map(); -ENOENT when the source range is not
- * fully mapped.  Linux 6.2.
+ * fully mapped, -EPERM when WRITEABLE is asked of a read-only source.
+ * Linux 6.2.
  */
 LIBIOMMUFD_API int iommufd_ioas_copy(struct iommufd_ctx *ctx,
 				     uint32_t dst_ioas_id, uint32_t src_ioas_id,

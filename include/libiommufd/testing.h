@@ -56,6 +56,12 @@ enum iommufd_test_op {
 
 /*
  * iommufd_test_op_supported - does this kernel's mock know @op?
+ *
+ * Ops that act before they look anything up (MOCK_DOMAIN, CREATE_ACCESS,
+ * SET_TEMP_MEMORY_LIMIT...) are as old as the mock itself; for them the
+ * answer is whether the mock is there, asked with a harmless op.  Other ops
+ * are asked directly with object ID 0, which never exists.
+ *
  * Return: 1, 0 (unknown op, or no mock at all), or a negative errno.
  */
 LIBIOMMUFD_API int iommufd_test_op_supported(struct iommufd_ctx *ctx, uint32_t op);
@@ -82,14 +88,17 @@ LIBIOMMUFD_API int iommufd_test_add_reserved(struct iommufd_ctx *ctx, uint32_t i
 					     uint64_t start, uint64_t length);
 
 /*
- * iommufd_test_check_map - prove that every mock domain of @id (IOAS or
- * HWPT) maps [iova, iova + length) to the pages of [buf, buf + length).
- * Return: 0, or -EINVAL (a page maps elsewhere or not at all).
+ * iommufd_test_check_map - prove that mock HWPT @hwpt_id (as returned by
+ * iommufd_test_mock_domain()) maps [iova, iova + length) to the pages of
+ * [buf, buf + length).
+ * Return: 0, or -EINVAL (a page maps elsewhere or not at all), -ENOENT
+ * (@hwpt_id is not a mock HWPT: an IOAS ID does not do).
  */
-LIBIOMMUFD_API int iommufd_test_check_map(struct iommufd_ctx *ctx, uint32_t id, uint64_t iova,
+LIBIOMMUFD_API int iommufd_test_check_map(struct iommufd_ctx *ctx, uint32_t hwpt_id, uint64_t iova,
 					  uint64_t length, const void *buf);
 
-/* iommufd_test_check_refs - prove the pages of @buf have @refs pin refs. */
+/* iommufd_test_check_refs - prove the pages of @buf have @refs pin refs.
+ * Return: 0, or -EIO when a page's count differs. */
 LIBIOMMUFD_API int iommufd_test_check_refs(struct iommufd_ctx *ctx, const void *buf,
 					   uint64_t length, uint32_t refs);
 

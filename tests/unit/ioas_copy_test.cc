@@ -78,7 +78,7 @@ TEST_P(IoasCopy, WriteNeedsWriteablePages)
 
 	ASSERT_EQ(0, iommufd_ioas_map(ctx_, src_, UserVa(0x1000), kPage,
 				      IOMMUFD_MAP_READABLE | IOMMUFD_MAP_FIXED_IOVA, &iova));
-	EXPECT_FAILS(ctx_, EPERM, "IOMMU_IOAS_COPY failed: Operation not permitted",
+	EXPECT_FAILS(ctx_, EPERM, "iommufd_ioas_copy: the source of 0x600000..0x600fff is mapped read-only and cannot be copied WRITEABLE",
 		     iommufd_ioas_copy(ctx_, dst_, src_, 0x600000, kPage, kRW, &iova));
 	EXPECT_EQ(0x600000u, iova) << "untouched on failure";
 	EXPECT_NE(0u, Copy(dst_, src_, 0x600000, kPage, IOMMUFD_MAP_READABLE));

@@ -118,6 +118,18 @@ TEST_P(IoasMap, PinLimit)
 		     iommufd_ioas_map(ctx_, ioas_, UserVa(0x1000), 1ull << 30, kRW, &iova));
 }
 
+// The real kernel answers EFAULT for read-only memory mapped WRITEABLE.
+TEST_P(IoasMap, UnpinnableMemory)
+{
+	uint64_t iova = 0;
+
+	fk_.FailIoctl(1, EFAULT);
+	EXPECT_FAILS(ctx_, EFAULT,
+		     "iommufd_ioas_map: cannot pin the memory for writing (unmapped, or read-only "
+		     "memory mapped WRITEABLE)",
+		     iommufd_ioas_map(ctx_, ioas_, UserVa(0x1000), kPage, kRW, &iova));
+}
+
 TEST_P(IoasMap, MisalignedUserAddressOnAlignedIoas)
 {
 	uint64_t iova = 0;

@@ -109,12 +109,13 @@ TEST_P(IoasUnmap, NoSuchIoas)
 		     iommufd_ioas_unmap(ctx_, 5, base_, kPage, nullptr));
 }
 
-TEST_P(IoasUnmap, PinnedByAnAccess)
+// EBUSY comes from in-kernel holders (a vIOMMU HW queue); accesses unpin.
+TEST_P(IoasUnmap, HeldByAnInKernelObject)
 {
 	MapFixed(ioas_, base_, kPage);
 	fk_.FailIoctl(1, EBUSY);
 	EXPECT_FAILS(ctx_, EBUSY,
-		     "iommufd_ioas_unmap: pages in 0x100000..0x100fff are pinned by an access",
+		     "iommufd_ioas_unmap: 0x100000..0x100fff is held by an in-kernel object",
 		     iommufd_ioas_unmap(ctx_, ioas_, base_, kPage, nullptr));
 }
 
