@@ -250,7 +250,7 @@ static const struct ifd_cmd cmd_table[UAPI_IOMMUFD_NR_CMDS] = {
 	    END_OF(uapi_vfio_ioas, reserved), POISON(uapi_vfio_ioas, reserved),
 	    vfio_ioas_fields),
 	CMD(UAPI_CMD_HWPT_ALLOC, "IOMMU_HWPT_ALLOC", V(6, 6), uapi_hwpt_alloc,
-	    END_OF(uapi_hwpt_alloc, reserved), POISON(uapi_hwpt_alloc, flags),
+	    END_OF(uapi_hwpt_alloc, reserved), POISON(uapi_hwpt_alloc, reserved),
 	    hwpt_alloc_fields),
 	CMD(UAPI_CMD_GET_HW_INFO, "IOMMU_GET_HW_INFO", V(6, 6), uapi_hw_info,
 	    END_OF(uapi_hw_info, reserved), POISON(uapi_hw_info, flags), get_hw_info_fields),
