@@ -14,5 +14,6 @@
 #include <libiommufd/ctx.h>
 #include <libiommufd/ioas.h>
 #include <libiommufd/abi.h>
+#include <libiommufd/probe.h>
 
 #endif
