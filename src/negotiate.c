@@ -50,8 +50,14 @@ static int explain_unknown_cmd(struct iommufd_ctx *ctx, const struct ifd_cmd *cm
 			cmd->name, ifd_release_str(cmd->release, rel));
 }
 
-/* Name the first field the caller set that the kernel does not know. */
-static int explain_e2big(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd, const void *arg)
+/*
+ * E2BIG from the size check means the caller set a field the kernel does
+ * not know: name it (the command never ran).  With no such field, the
+ * command itself refused trailing bytes of data it copies (vendor data,
+ * invalidation entries): it ran, and its answer goes back unrecorded.
+ */
+static int explain_e2big(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd, const void *arg,
+			 bool *ran)
 {
 	int ksize = ifd_probe_kernel_size(ctx, cmd);
 	char rel[16];
@@ -65,6 +71,10 @@ static int explain_e2big(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd, con
 					"%d bytes)",
 					cmd->name, f->name, ifd_release_str(f->release, rel), ksize);
 	}
+	if (ksize > 0) {
+		*ran = true;
+		return -E2BIG;
+	}
 	return ifd_fail(ctx, EOPNOTSUPP, "%s: the kernel refused bytes it does not know (E2BIG)",
 			cmd->name);
 }
@@ -76,25 +86,33 @@ int ifd_cmd(struct iommufd_ctx *ctx, uint32_t nr, void *arg)
 
 int ifd_cmd_expect(struct iommufd_ctx *ctx, uint32_t nr, void *arg, int expected)
 {
+	bool ran;
+	int rc = ifd_cmd_ran(ctx, nr, arg, &ran);
+
+	if (!ran || !rc || (expected && rc == -expected))
+		return rc;
+	return ifd_fail(ctx, -rc, "%s failed: %s", ifd_cmd_lookup(nr)->name, strerror(-rc));
+}
+
+int ifd_cmd_ran(struct iommufd_ctx *ctx, uint32_t nr, void *arg, bool *ran)
+{
 	const struct ifd_cmd *cmd = ifd_cmd_lookup(nr);
 	struct ifd_cmd_probe *probe = &ctx->probe[nr - UAPI_IOMMUFD_CMD_FIRST];
 	uint32_t size;
 	int rc;
 
+	*ran = false;
 	if (atomic_load_explicit(&probe->known, memory_order_relaxed) < 0)
 		return explain_unknown_cmd(ctx, cmd);
 	size = ifd_cmd_size_for(cmd, arg);
 	memcpy(arg, &size, sizeof(size));
 	rc = ifd_sys_ioctl(ctx->fd, UAPI_IOMMUFD_IOCTL(nr), arg);
-	if (rc >= 0)
-		return 0;
 	if (rc == -ENOTTY) {
 		ifd_probe_note_unknown(ctx, cmd);
 		return explain_unknown_cmd(ctx, cmd);
 	}
 	if (rc == -E2BIG)
-		return explain_e2big(ctx, cmd, arg);
-	if (expected && rc == -expected)
-		return rc;
-	return ifd_fail(ctx, -rc, "%s failed: %s", cmd->name, strerror(-rc));
+		return explain_e2big(ctx, cmd, arg, ran);
+	*ran = true;
+	return rc < 0 ? rc : 0;
 }

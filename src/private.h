@@ -101,6 +101,11 @@ IFD_HIDDEN int ifd_cmd(struct iommufd_ctx *ctx, uint32_t nr, void *arg);
 /* As ifd_cmd, but an -@expected answer, which the caller handles itself
  * (EMSGSIZE...), is returned without recording a failure. */
 IFD_HIDDEN int ifd_cmd_expect(struct iommufd_ctx *ctx, uint32_t nr, void *arg, int expected);
+/* The kernel's own answer to the command: 0 or -errno, nothing recorded,
+ * *@ran true.  When the kernel could not run it (the command or a field
+ * set in @arg is unknown to it), -EOPNOTSUPP with the sentence recorded
+ * and *@ran false: the caller explains only what the command said. */
+IFD_HIDDEN int ifd_cmd_ran(struct iommufd_ctx *ctx, uint32_t nr, void *arg, bool *ran);
 IFD_HIDDEN uint32_t ifd_cmd_size_for(const struct ifd_cmd *cmd, const void *arg);
 
 /* ---- the ABI probe (probe_abi.c) ----------------------------------------- */

@@ -13,6 +13,8 @@
 #include <libiommufd/common.h>
 #include <libiommufd/ctx.h>
 #include <libiommufd/ioas.h>
+#include <libiommufd/hwpt.h>
+#include <libiommufd/hw_info.h>
 #include <libiommufd/abi.h>
 #include <libiommufd/probe.h>
 

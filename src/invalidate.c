@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Cache invalidation of a nested HWPT or a vIOMMU (IOMMU_HWPT_INVALIDATE).
+ * The kernel handles the entries in order and writes back how many it
+ * handled, on failure too; that count is the caller's to know, so it is
+ * passed on exactly and said in the sentence.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libiommufd/hwpt.h>
+
+#include "private.h"
+
+_Static_assert(IOMMUFD_INVALIDATE_DATA_VTD_S1 == UAPI_HWPT_INVALIDATE_DATA_VTD_S1, "type");
+_Static_assert(IOMMUFD_INVALIDATE_DATA_VIOMMU_ARM_SMMUV3 == UAPI_VIOMMU_INVALIDATE_DATA_ARM_SMMUV3,
+	       "type");
+_Static_assert(IOMMUFD_INVALIDATE_DATA_SELFTEST == UAPI_HWPT_INVALIDATE_DATA_SELFTEST, "type");
+_Static_assert(sizeof(struct iommufd_vtd_s1_invalidate) ==
+		       sizeof(struct uapi_hwpt_vtd_s1_invalidate), "vtd");
+
+struct inv_call {
+	uint32_t id;
+	uint32_t data_type;
+	const unsigned char *entries;
+	uint32_t entry_len;
+	uint32_t total;
+};
+
+/* Why the object or an entry failed, by the kernel's errno. */
+static const char *reason(int rc, uint32_t handled)
+{
+	switch (rc) {
+	case -ENOENT:
+		return "no such object, or (before vIOMMUs, 6.13) not a nested HWPT";
+	case -EINVAL:
+		return handled ? "the entry is invalid"
+			       : "not a nested HWPT or vIOMMU, data_type not its type, or the "
+				 "entry is invalid";
+	case -EOPNOTSUPP:
+		return "the object cannot invalidate caches, or the entry has flags it does not "
+		       "support";
+	case -E2BIG:
+		return "the entry is longer than the kernel's and the extra bytes are not zero";
+	case -EFAULT:
+		return "cannot read the entry";
+	}
+	return strerror(-rc);
+}
+
+static int explain(struct iommufd_ctx *ctx, int rc, const struct inv_call *c, uint32_t done)
+{
+	if (!c->total)
+		return ifd_fail(ctx, -rc,
+				"IOMMU_HWPT_INVALIDATE of %" PRIu32 " with no entries (is data_type "
+				"0x%" PRIx32 " taken?) failed (%s): %s",
+				c->id, c->data_type, strerror(-rc), reason(rc, done));
+	return ifd_fail(ctx, -rc,
+			"IOMMU_HWPT_INVALIDATE of %" PRIu32 ": the kernel handled %" PRIu32
+			" of %" PRIu32 " entries; entry %" PRIu32 " failed (%s): %s",
+			c->id, done, c->total, done, strerror(-rc), reason(rc, done));
+}
+
+/* One ioctl for entries [first, first + num); *handled receives how many
+ * the kernel handled, which it reports on failure too.  Failures leave
+ * their sentence. */
+static int send_batch(struct iommufd_ctx *ctx, const struct inv_call *c, uint32_t first,
+		      uint32_t num, uint32_t *handled)
+{
+	struct uapi_hwpt_invalidate cmd = {
+		.hwpt_id = c->id,
+		.data_uptr = (uintptr_t)(c->entries ? c->entries + (size_t)first * c->entry_len : 0),
+		.data_type = c->data_type,
+		.entry_len = c->entry_len,
+		.entry_num = num,
+	};
+	bool ran;
+	int rc = ifd_cmd_ran(ctx, UAPI_CMD_HWPT_INVALIDATE, &cmd, &ran);
+
+	/* A command the kernel never ran handled nothing; a count above what
+	 * was sent would be a kernel bug and is not believed. */
+	*handled = ran && cmd.entry_num <= num ? cmd.entry_num : 0;
+	if (!ran)
+		return rc;
+	if (rc)
+		return explain(ctx, rc, c, first + *handled);
+	if (*handled < num)
+		return ifd_fail(ctx, EIO, "IOMMU_HWPT_INVALIDATE of %" PRIu32 ": the kernel "
+				"succeeded but handled only %" PRIu32 " of %" PRIu32 " entries",
+				c->id, first + *handled, c->total);
+	return 0;
+}
+
+static int check_args(struct iommufd_ctx *ctx, const char *fn, const void *entries,
+		      uint32_t entry_len, const uint32_t *entry_num)
+{
+	int rc = ifd_check_ctx(ctx, fn);
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (!rc)
+		rc = ifd_check_out(ctx, entry_num, fn, "entry_num");
+	if (rc || !*entry_num)
+		return rc;
+	if (!entries)
+		return ifd_fail(ctx, EINVAL, "%s: entries is NULL for %" PRIu32 " entries", fn,
+				*entry_num);
+	if (!entry_len || (page > 0 && entry_len > (unsigned long)page))
+		return ifd_fail(ctx, EINVAL, "%s: entry_len %" PRIu32 " is not 1..%ld (the page "
+				"size)", fn, entry_len, page);
+	return 0;
+}
+
+int iommufd_hwpt_invalidate(struct iommufd_ctx *ctx, uint32_t id, uint32_t data_type,
+			    const void *entries, uint32_t entry_len, uint32_t *entry_num)
+{
+	static const char fn[] = "iommufd_hwpt_invalidate";
+	int rc = check_args(ctx, fn, entries, entry_len, entry_num);
+	uint32_t done = 0, handled;
+
+	if (rc) {
+		if (entry_num)
+			*entry_num = 0;
+		return rc;
+	}
+	const struct inv_call c = { id, data_type, entries, entry_len, *entry_num };
+	do {
+		uint32_t num = c.total - done;
+
+		if (num > IOMMUFD_INVALIDATE_BATCH)
+			num = IOMMUFD_INVALIDATE_BATCH;
+		rc = send_batch(ctx, &c, done, num, &handled);
+		done += handled;
+	} while (!rc && done < c.total);
+	*entry_num = done;
+	return rc;
+}
