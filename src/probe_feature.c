@@ -88,7 +88,8 @@ static uint16_t feature_release(const struct feature *f)
 	return rel;
 }
 
-/* An unsupported answer: what is missing and the release that brings it. */
+/* An unsupported answer: the release the feature needs, and what of it
+ * this kernel lacks. */
 static void set_missing(struct iommufd_feature_status *st, uint16_t release, const char *what)
 {
 	char rel[16];
@@ -100,7 +101,7 @@ static void set_missing(struct iommufd_feature_status *st, uint16_t release, con
 }
 
 /* 1: the kernel has it; 0: @st says what is missing; <0: probe failed. */
-static int check_need(struct iommufd_ctx *ctx, const struct need *n,
+static int check_need(struct iommufd_ctx *ctx, const struct feature *f, const struct need *n,
 		      struct iommufd_feature_status *st)
 {
 	const struct ifd_cmd *cmd = ifd_cmd_lookup(n->cmd);
@@ -115,7 +116,7 @@ static int check_need(struct iommufd_ctx *ctx, const struct need *n,
 		snprintf(what, sizeof(what), "%s.%s", cmd->name, n->field);
 	else
 		snprintf(what, sizeof(what), "%s", cmd->name);
-	set_missing(st, need_release(n), what);
+	set_missing(st, feature_release(f), what);
 	return 0;
 }
 
@@ -130,7 +131,7 @@ static int check_flag(struct iommufd_ctx *ctx, const struct feature *f,
 		return floor;
 	if (floor >= f->flag_release || ifd_sys_kernel_release() >= f->flag_release)
 		return 1;
-	set_missing(st, f->flag_release, f->flag);
+	set_missing(st, feature_release(f), f->flag);
 	return 0;
 }
 
@@ -150,7 +151,7 @@ int iommufd_probe_host_feature(struct iommufd_ctx *ctx, uint32_t feature,
 		return ifd_fail(ctx, EINVAL, "%s: no feature %u", fn, feature);
 	f = &features[feature];
 	for (int i = 0; i < MAX_NEEDS && f->needs[i].cmd; i++) {
-		rc = check_need(ctx, &f->needs[i], status);
+		rc = check_need(ctx, f, &f->needs[i], status);
 		if (rc <= 0)
 			return rc;
 	}
