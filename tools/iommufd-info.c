@@ -46,6 +46,22 @@ static void print_cmd(struct iommufd_ctx *ctx, uint32_t nr)
 	}
 }
 
+static void print_host_features(struct iommufd_ctx *ctx)
+{
+	printf("host features:\n");
+	for (uint32_t f = 0; f < IOMMUFD_FEATURE_COUNT; f++) {
+		struct iommufd_feature_status st;
+
+		if (iommufd_probe_host_feature(ctx, f, &st)) {
+			printf("  %-18s probe failed: %s\n", iommufd_feature_name(f),
+			       iommufd_ctx_last_error(ctx));
+			continue;
+		}
+		printf("  %-18s %-3s %s\n", iommufd_feature_name(f), st.supported ? "yes" : "no",
+		       st.reason);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct iommufd_ctx *ctx = NULL;
@@ -67,6 +83,8 @@ int main(int argc, char **argv)
 	}
 	for (uint32_t nr = IOMMUFD_CMD_ID_FIRST; nr <= IOMMUFD_CMD_ID_LAST; nr++)
 		print_cmd(ctx, nr);
+	if (ctx)
+		print_host_features(ctx);
 	iommufd_ctx_close(ctx);
 	return 0;
 }
