@@ -44,7 +44,7 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_ctx *ctx, uint32_t hwpt_id, i
 		.flags = enable ? UAPI_HWPT_DIRTY_TRACKING_ENABLE : 0,
 		.hwpt_id = hwpt_id,
 	};
-	bool ran;
+	bool ran = false;
 	int rc = ifd_check_ctx(ctx, "iommufd_hwpt_set_dirty_tracking");
 
 	if (!rc)
@@ -147,7 +147,7 @@ int iommufd_hwpt_get_dirty_bitmap(struct iommufd_ctx *ctx, uint32_t hwpt_id, uin
 {
 	int rc = check_dirty_args(ctx, "iommufd_hwpt_get_dirty_bitmap", iova, length, page_size,
 				  bitmap, bitmap_len, flags);
-	bool ran;
+	bool ran = false;
 
 	if (rc)
 		return rc;

@@ -49,7 +49,7 @@ static int explain(struct iommufd_ctx *ctx, int rc, uint32_t dev_id)
 int iommufd_get_hw_info(struct iommufd_ctx *ctx, uint32_t dev_id, struct iommufd_hw_info *info)
 {
 	static const char fn[] = "iommufd_get_hw_info";
-	bool ran;
+	bool ran = false;
 	int rc = ifd_check_ctx(ctx, fn);
 
 	if (!rc)

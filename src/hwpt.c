@@ -44,6 +44,7 @@ static const struct flag_info flag_infos[] = {
 };
 
 static const struct flag_info type_infos[] = {
+	{ UAPI_HWPT_DATA_NONE, "NONE", 0, "data type" },
 	{ UAPI_HWPT_DATA_SELFTEST, "SELFTEST", V(6, 7), "data type" },
 	{ UAPI_HWPT_DATA_VTD_S1, "VTD_S1", V(6, 8), "data type" },
 	{ UAPI_HWPT_DATA_ARM_SMMUV3, "ARM_SMMUV3", V(6, 14), "data type" },
@@ -160,8 +161,10 @@ static int explain_alloc_error(struct iommufd_ctx *ctx, int rc, const struct uap
 				"%s struct and the extra bytes are not zero",
 				c->data_len, type_str(c->data_type, tbuf));
 	case -EFAULT:
-		return ifd_fail(ctx, EFAULT, "IOMMU_HWPT_ALLOC: cannot read the %" PRIu32
-				" bytes of vendor data", c->data_len);
+		if (c->data_len)
+			return ifd_fail(ctx, EFAULT, "IOMMU_HWPT_ALLOC: cannot read the %" PRIu32
+					" bytes of vendor data", c->data_len);
+		break;
 	}
 	return ifd_fail(ctx, -rc, "IOMMU_HWPT_ALLOC failed: %s", strerror(-rc));
 }
@@ -193,7 +196,7 @@ int iommufd_hwpt_alloc(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t pt_id,
 {
 	static const char fn[] = "iommufd_hwpt_alloc";
 	struct iommufd_hwpt_alloc_opts o;
-	bool ran;
+	bool ran = false;
 	int rc = ifd_check_ctx(ctx, fn);
 
 	if (!rc)

@@ -76,14 +76,24 @@ static int send_batch(struct iommufd_ctx *ctx, const struct inv_call *c, uint32_
 		.entry_len = c->entry_len,
 		.entry_num = num,
 	};
-	bool ran;
+	bool ran = false;
 	int rc = ifd_cmd_ran(ctx, UAPI_CMD_HWPT_INVALIDATE, &cmd, &ran);
 
-	/* A command the kernel never ran handled nothing; a count above what
-	 * was sent would be a kernel bug and is not believed. */
-	*handled = ran && cmd.entry_num <= num ? cmd.entry_num : 0;
+	/* A command the kernel never ran handled nothing.  A failure that
+	 * leaves the count as sent means the kernel did not say (the ioctl
+	 * failed around the command): count none, since invalidating again is
+	 * harmless and a stale IOTLB is not.  A count above what was sent
+	 * would be a kernel bug and is not believed either. */
+	const bool told = ran && cmd.entry_num <= num && !(rc && cmd.entry_num == num);
+
+	*handled = told ? cmd.entry_num : 0;
 	if (!ran)
 		return rc;
+	if (rc && !told && num)
+		return ifd_fail(ctx, -rc, "IOMMU_HWPT_INVALIDATE of %" PRIu32 " failed (%s) "
+				"without saying how many entries it handled: entries %" PRIu32
+				"..%" PRIu32 " count as not handled", c->id, strerror(-rc), first,
+				c->total - 1);
 	if (rc)
 		return explain(ctx, rc, c, first + *handled);
 	if (*handled < num)

@@ -144,7 +144,8 @@ struct iommufd_selftest_invalidate {
  *
  * The entries are handled in order; arrays longer than
  * IOMMUFD_INVALIDATE_BATCH take several ioctls, stopping at the first
- * failure.
+ * failure.  If a failing ioctl does not say how far it got, its entries
+ * count as not handled: invalidating again is harmless.
  *
  * Return: 0 (all handled), or a negative errno with *entry_num telling how
  * far it got: -EINVAL (an invalid entry or @data_type, @id neither a

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -52,11 +53,19 @@ struct Ioas {
 	unsigned users = 1; // > 1: something refers to it, DESTROY gets EBUSY
 };
 
-enum class ObjType { kIoas, kFault };
+enum class ObjType { kIoas, kFault, kDevice, kHwptPaging, kHwptNested };
+
+struct HwptState; // fake_hwpt.h
+struct DevIommu;  // fake_hwpt.h
 
 struct Object {
 	ObjType type;
 	Ioas ioas;
+	uint32_t parent = 0; // kHwptPaging: its IOAS
+	unsigned refs = 0;   // holders besides the user (bound driver, attached
+			     // devices): DESTROY answers EBUSY while non-zero
+	std::shared_ptr<HwptState> hwpt{}; // a HWPT from IOMMU_HWPT_ALLOC
+	std::shared_ptr<DevIommu> iommu{}; // kDevice: its IOMMU; null: the default
 };
 
 // What the kernel keeps per open iommufd (struct iommufd_ctx).

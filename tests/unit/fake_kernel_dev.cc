@@ -1,68 +1,13 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The fake kernel's device-bound commands.  The fake has no devices, no
-// HWPTs and no vIOMMUs, so these run the checks that come before the
-// object lookup and then fail it with ENOENT, as a kernel does for an ID
-// that does not exist.  FAULT_QUEUE_ALLOC needs no device and works.
+// The fake kernel's vIOMMU commands and the fault queue.  The fake has no
+// vIOMMUs, so these run the checks that come before the object lookup and
+// then fail it with ENOENT, as a kernel does for an ID that does not
+// exist.  FAULT_QUEUE_ALLOC needs no device and works.  The HWPT commands
+// and GET_HW_INFO live in fake_kernel_hwpt.cc, fake_kernel_dirty.cc and
+// fake_kernel_hw_info.cc.
 #include "fake_kernel_cmds.h"
 
 namespace fake {
-
-int HwptAlloc(Ucmd &u)
-{
-	auto c = u.Get<uapi_hwpt_alloc>();
-
-	if (c.reserved || (u.fk.kver() < Kver(6, 7) && c.flags))
-		return -EOPNOTSUPP;
-	if ((c.data_type == UAPI_HWPT_DATA_NONE && c.data_len) ||
-	    (c.data_type != UAPI_HWPT_DATA_NONE && !c.data_len))
-		return -EINVAL;
-	return -ENOENT; // iommufd_get_device(dev_id)
-}
-
-int GetHwInfo(Ucmd &u)
-{
-	auto c = u.Get<uapi_hw_info>();
-	const uint32_t flags_known = u.fk.kver() >= Kver(6, 16) ? UAPI_HW_INFO_FLAG_INPUT_TYPE : 0;
-	// Before 6.12 out_max_pasid_log2 was part of a u32 __reserved.
-	const bool reserved_set = c.reserved[0] || c.reserved[1] || c.reserved[2] ||
-				  (u.fk.kver() < Kver(6, 12) && c.out_max_pasid_log2);
-
-	if ((c.flags & ~flags_known) || reserved_set)
-		return -EOPNOTSUPP;
-	return -ENOENT; // iommufd_get_device(dev_id)
-}
-
-int HwptSetDirtyTracking(Ucmd &u)
-{
-	auto c = u.Get<uapi_hwpt_set_dirty_tracking>();
-
-	if (c.flags & ~UAPI_HWPT_DIRTY_TRACKING_ENABLE)
-		return -EOPNOTSUPP;
-	return -ENOENT; // iommufd_get_hwpt_paging(hwpt_id)
-}
-
-int HwptGetDirtyBitmap(Ucmd &u)
-{
-	auto c = u.Get<uapi_hwpt_get_dirty_bitmap>();
-
-	if ((c.flags & ~UAPI_HWPT_GET_DIRTY_BITMAP_NO_CLEAR) || c.reserved)
-		return -EOPNOTSUPP;
-	return -ENOENT; // iommufd_get_hwpt_paging(hwpt_id)
-}
-
-int HwptInvalidate(Ucmd &u)
-{
-	auto c = u.Get<uapi_hwpt_invalidate>();
-
-	if (c.reserved)
-		return -EOPNOTSUPP;
-	if (c.entry_num && (!c.data_uptr || !c.entry_len || c.entry_len > kPageSize))
-		return -EINVAL;
-	auto it = u.ictx.objects.find(c.hwpt_id);
-	if (it == u.ictx.objects.end())
-		return -ENOENT;
-	return -EINVAL; // neither a nested HWPT nor a vIOMMU
-}
 
 int FaultQueueAlloc(Ucmd &u)
 {

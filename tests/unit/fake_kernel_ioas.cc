@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The fake kernel's IOAS commands (ioas.c, main.c, vfio_compat.c), each
 // check in the kernel's order.
+#include "fake_hwpt.h"
 #include "fake_iopt.h"
 #include "fake_kernel_cmds.h"
 
@@ -20,10 +21,11 @@ int Destroy(Ucmd &u)
 
 	if (it == u.ictx.objects.end())
 		return -ENOENT;
-	if (it->second.type == ObjType::kIoas && it->second.ioas.users > 1)
+	if ((it->second.type == ObjType::kIoas && it->second.ioas.users > 1) || it->second.refs)
 		return -EBUSY;
 	if (u.ictx.vfio_ioas == c.id)
 		u.ictx.vfio_ioas = 0;
+	ReleaseHwpt(u.ictx, it->second);
 	u.ictx.objects.erase(it);
 	return 0;
 }
