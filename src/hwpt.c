@@ -138,9 +138,35 @@ static int explain_eopnotsupp(struct iommufd_ctx *ctx, const struct uapi_hwpt_al
 				: "");
 }
 
+/* Kernels refuse vendor data longer than their own struct, even when the
+ * extra bytes are zero (__iommu_copy_struct_from_user): worth a hint when
+ * the caller sent more than the struct this library knows. */
+static const char *longer_than_known(const struct uapi_hwpt_alloc *c, char *buf, size_t len)
+{
+	static const struct {
+		uint32_t type;
+		uint32_t size;
+	} sizes[] = {
+		{ UAPI_HWPT_DATA_SELFTEST, sizeof(struct iommufd_hwpt_selftest) },
+		{ UAPI_HWPT_DATA_VTD_S1, sizeof(struct iommufd_hwpt_vtd_s1) },
+		{ UAPI_HWPT_DATA_ARM_SMMUV3, sizeof(struct iommufd_hwpt_arm_smmuv3) },
+		{ UAPI_HWPT_DATA_AMD_GUEST, sizeof(struct iommufd_hwpt_amd_guest) },
+	};
+
+	for (size_t i = 0; i < IFD_ARRAY_SIZE(sizes); i++)
+		if (sizes[i].type == c->data_type && c->data_len > sizes[i].size) {
+			snprintf(buf, len, " (data_len %" PRIu32 " is more than the %" PRIu32
+				 " bytes this library knows of the type; a kernel refuses data "
+				 "longer than its own struct, zero or not)",
+				 c->data_len, sizes[i].size);
+			return buf;
+		}
+	return "";
+}
+
 static int explain_alloc_error(struct iommufd_ctx *ctx, int rc, const struct uapi_hwpt_alloc *c)
 {
-	char tbuf[16];
+	char tbuf[192];
 
 	switch (rc) {
 	case -EOPNOTSUPP:
@@ -152,9 +178,10 @@ static int explain_alloc_error(struct iommufd_ctx *ctx, int rc, const struct uap
 	case -EINVAL:
 		return ifd_fail(ctx, EINVAL,
 				"IOMMU_HWPT_ALLOC: pt_id %" PRIu32 " is not an IOAS, a NEST_PARENT "
-				"HWPT or a vIOMMU of device %" PRIu32 "'s IOMMU%s",
+				"HWPT or a vIOMMU of device %" PRIu32 "'s IOMMU%s%s",
 				c->pt_id, c->dev_id,
-				c->data_len ? ", or the IOMMU refused the vendor data" : "");
+				c->data_len ? ", or the IOMMU refused the vendor data" : "",
+				longer_than_known(c, tbuf, sizeof(tbuf)));
 	case -E2BIG:
 		return ifd_fail(ctx, E2BIG,
 				"IOMMU_HWPT_ALLOC: data_len %" PRIu32 " is longer than the kernel's "

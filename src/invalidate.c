@@ -37,7 +37,8 @@ static const char *reason(int rc, uint32_t handled)
 		return "no such object, or (before vIOMMUs, 6.13) not a nested HWPT";
 	case -EINVAL:
 		return handled ? "the entry is invalid"
-			       : "not a nested HWPT or vIOMMU, data_type not its type, or the "
+			       : "not a nested HWPT or vIOMMU, data_type not its type, entry_len "
+				 "not the kernel's (longer is refused too, zero or not), or the "
 				 "entry is invalid";
 	case -EOPNOTSUPP:
 		return "the object cannot invalidate caches, or the entry has flags it does not "

@@ -90,10 +90,11 @@ struct iommufd_hwpt_alloc_opts {
  * this kernel or this IOMMU does not support: the sentence names the
  * release a flag or field needs when the kernel is older, else the IOMMU),
  * -EINVAL (@pt_id is not an IOAS, a nesting parent or a vIOMMU of this
- * device's IOMMU; vendor data refused; bad arguments), -E2BIG (vendor data
- * longer than the kernel's struct, extra bytes not zero; or @opts sets a
- * field this library does not know), -ENOENT (no such device, or no such
- * fault queue), -EFAULT (@data unreadable), -ENOMEM.
+ * device's IOMMU; vendor data refused, including data longer than the
+ * kernel's struct even when the extra bytes are zero; bad arguments),
+ * -E2BIG (@opts sets a field this library does not know), -ENOENT (no
+ * such device, or no such fault queue), -EFAULT (@data unreadable),
+ * -ENOMEM.
  * Linux 6.6; flags and nested 6.7; fault_id 6.11; PASID 6.15.
  */
 LIBIOMMUFD_API int iommufd_hwpt_alloc(struct iommufd_ctx *ctx, uint32_t dev_id, uint32_t pt_id,
@@ -148,11 +149,12 @@ struct iommufd_selftest_invalidate {
  * count as not handled: invalidating again is harmless.
  *
  * Return: 0 (all handled), or a negative errno with *entry_num telling how
- * far it got: -EINVAL (an invalid entry or @data_type, @id neither a
- * nested HWPT nor a vIOMMU, bad arguments), -ENOENT (no such object; on
- * kernels before vIOMMUs also any object that is not a nested HWPT),
- * -EOPNOTSUPP (@id cannot invalidate, an entry flag not supported), -E2BIG
- * (entry longer than the kernel's, extra bytes not zero), -EFAULT.
+ * far it got: -EINVAL (an invalid entry or @data_type, @entry_len shorter
+ * or longer than the kernel's entry struct -- longer even with zero extra
+ * bytes --, @id neither a nested HWPT nor a vIOMMU, bad arguments),
+ * -ENOENT (no such object; on kernels before vIOMMUs also any object that
+ * is not a nested HWPT), -EOPNOTSUPP (@id cannot invalidate, an entry flag
+ * not supported), -EFAULT.
  * Linux 6.8; vIOMMU 6.13.
  */
 LIBIOMMUFD_API int iommufd_hwpt_invalidate(struct iommufd_ctx *ctx, uint32_t id,

@@ -91,6 +91,11 @@ const std::map<std::string, std::string> kCommandOf = {
 	{ "iommufd_vfio_ioas_set", "IOMMU_VFIO_IOAS" },
 	{ "iommufd_vfio_ioas_clear", "IOMMU_VFIO_IOAS" },
 	{ "iommufd_destroy", "IOMMU_DESTROY" },
+	{ "iommufd_hwpt_alloc", "IOMMU_HWPT_ALLOC" },
+	{ "iommufd_hwpt_invalidate", "IOMMU_HWPT_INVALIDATE" },
+	{ "iommufd_hwpt_set_dirty_tracking", "IOMMU_HWPT_SET_DIRTY_TRACKING" },
+	{ "iommufd_hwpt_get_dirty_bitmap", "IOMMU_HWPT_GET_DIRTY_BITMAP" },
+	{ "iommufd_get_hw_info", "IOMMU_GET_HW_INFO" },
 };
 
 std::string FunctionOf(const std::string &call)

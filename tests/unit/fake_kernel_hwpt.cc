@@ -37,20 +37,15 @@ uint32_t NestedFlags(uint32_t kver)
 	return kver >= Kver(6, 15) ? flags | UAPI_HWPT_ALLOC_PASID : flags;
 }
 
-// iommu_copy_struct_from_user(): at least @min bytes, and any byte beyond
-// the kernel's @ksize must be zero.
+// __iommu_copy_struct_from_user(): between @min bytes and the kernel's
+// @ksize; longer is EINVAL even when the extra bytes are zero.
 int CopyStruct(const void *uptr, uint32_t len, uint32_t min, uint32_t ksize, void *out)
 {
-	const auto *bytes = static_cast<const unsigned char *>(uptr);
-
-	if (len < min)
+	if (len < min || len > ksize)
 		return -EINVAL;
 	if (!uptr)
 		return -EFAULT;
-	for (uint32_t i = ksize; i < len; i++)
-		if (bytes[i])
-			return -E2BIG;
-	std::memcpy(out, uptr, std::min(len, ksize));
+	std::memcpy(out, uptr, len);
 	return 0;
 }
 
