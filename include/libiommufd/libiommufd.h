@@ -13,6 +13,7 @@
 #include <libiommufd/common.h>
 #include <libiommufd/ctx.h>
 #include <libiommufd/ioas.h>
+#include <libiommufd/device.h>
 #include <libiommufd/hwpt.h>
 #include <libiommufd/hw_info.h>
 #include <libiommufd/abi.h>

@@ -128,6 +128,13 @@ bool FakeKernel::IsOpen(int fd) const
 	return fds_.count(fd) != 0;
 }
 
+bool FakeKernel::IsIommufd(int fd) const
+{
+	std::lock_guard<std::mutex> g(lock_);
+	auto it = fds_.find(fd);
+	return it != fds_.end() && it->second == FdKind::kIommufd;
+}
+
 bool FakeKernel::IsFile(int fd) const
 {
 	auto it = fds_.find(fd);

@@ -102,6 +102,7 @@ public:
 	int AddPlainFd();   // an open fd that is not an iommufd
 	int AddFile();      // a file IOMMU_IOAS_MAP_FILE accepts
 	bool IsOpen(int fd) const;
+	bool IsIommufd(int fd) const;
 	unsigned opens() const { return opens_; }
 	unsigned closes() const { return closes_; }
 	int last_open_flags() const { return last_open_flags_; }
