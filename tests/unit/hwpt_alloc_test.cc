@@ -311,7 +311,8 @@ TEST_P(HwptNested, NestedTakesNoPagingFlags)
 {
 	const uint32_t parent = Paging(IOMMUFD_HWPT_NEST_PARENT);
 	const iommufd_hwpt_selftest data = {1};
-	iommufd_hwpt_alloc_opts o = AllocOpts(IOMMUFD_HWPT_DIRTY_TRACKING, 0, IOMMUFD_HWPT_DATA_SELFTEST, sizeof(data), &data);
+	iommufd_hwpt_alloc_opts o = AllocOpts(IOMMUFD_HWPT_DIRTY_TRACKING, 0,
+					      IOMMUFD_HWPT_DATA_SELFTEST, sizeof(data), &data);
 	uint32_t id = 0;
 
 	EXPECT_FAILS(ctx_, EOPNOTSUPP,

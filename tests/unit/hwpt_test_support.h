@@ -46,7 +46,8 @@ protected:
 	uint32_t Nested(uint32_t parent, uint32_t iotlb, uint32_t fault_id = 0)
 	{
 		const iommufd_hwpt_selftest data = {iotlb};
-		iommufd_hwpt_alloc_opts o = AllocOpts(0, fault_id, IOMMUFD_HWPT_DATA_SELFTEST, sizeof(data), &data);
+		iommufd_hwpt_alloc_opts o = AllocOpts(0, fault_id, IOMMUFD_HWPT_DATA_SELFTEST,
+						      sizeof(data), &data);
 		uint32_t id = 0;
 		EXPECT_EQ(0, iommufd_hwpt_alloc(ctx_, dev_, parent, &o, &id))
 			<< iommufd_ctx_last_error(ctx_);
