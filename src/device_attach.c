@@ -62,11 +62,17 @@ static int explain_attach_error(struct iommufd_device *dev, int rc, uint32_t pt_
 		return ifd_dev_fail(dev, ENOENT, "%s on %s: no IOAS or HWPT with ID %" PRIu32,
 				    attach_cmd, dev->name, pt_id);
 	case -EINVAL:
+		if (pasid)
+			return ifd_dev_fail(dev, EINVAL,
+					    "%s on %s: the PASID cannot attach to object %" PRIu32
+					    ": the device or its IOMMU has no PASID support, the HWPT "
+					    "was not allocated for PASIDs (IOMMUFD_HWPT_PASID), or the "
+					    "object is neither an IOAS nor a HWPT", attach_cmd,
+					    dev->name, pt_id);
 		return ifd_dev_fail(dev, EINVAL,
 				    "%s on %s: object %" PRIu32 " is neither an IOAS nor a HWPT, or "
-				    "a HWPT this device's IOMMU cannot use%s", attach_cmd, dev->name,
-				    pt_id, pasid ? " (or one not allocated for PASIDs, or the "
-						   "device cannot attach PASIDs)" : "");
+				    "a HWPT this device's IOMMU cannot use", attach_cmd, dev->name,
+				    pt_id);
 	case -EADDRINUSE:
 		return ifd_dev_fail(dev, EADDRINUSE,
 				    "%s on %s: IOAS or HWPT %" PRIu32 " maps IOVAs this device "

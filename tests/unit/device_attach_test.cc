@@ -163,12 +163,14 @@ TEST_F(DeviceAttach, PasidOnADriverWithoutPasidSupport)
 TEST_F(DeviceAttach, PasidEinvalOfAKernelThatKnowsTheFlag)
 {
 	OpenBound();
-	EXPECT_FAILS(ctx_, EINVAL, "is neither an IOAS nor a HWPT",
+	EXPECT_FAILS(ctx_, EINVAL, "the PASID cannot attach to object " + std::to_string(dev_id_) +
+		     ": the device or its IOMMU has no PASID support",
 		     iommufd_device_pasid_attach(dev_, 9, dev_id_, nullptr));
 	EXPECT_FALSE(HasSentence(ctx_, "6.15"));
 	EXPECT_EQ(2u, vfio_.ioctls(UAPI_VFIO_DEVICE_ATTACH_IOMMUFD_PT)) << "the attach and one probe";
 	EXPECT_EQ(0u, file().pasids.count(9)) << "the probe attached nothing";
-	EXPECT_FAILS(ctx_, EINVAL, "neither", iommufd_device_pasid_attach(dev_, 9, dev_id_, nullptr));
+	EXPECT_FAILS(ctx_, EINVAL, "neither an IOAS nor a HWPT",
+		     iommufd_device_pasid_attach(dev_, 9, dev_id_, nullptr));
 	EXPECT_EQ(3u, vfio_.ioctls(UAPI_VFIO_DEVICE_ATTACH_IOMMUFD_PT)) << "answer remembered";
 }
 
