@@ -107,6 +107,7 @@ void iommufd_ctx_close(struct iommufd_ctx *ctx)
 		return;
 	ifd_sys_close(ctx->fd);
 	ifd_align_cache_free(ctx);
+	ifd_dev_cache_free(ctx);
 	free(ctx);
 }
 

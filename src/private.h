@@ -27,6 +27,7 @@ struct ifd_cmd_probe {
 };
 
 struct ifd_align_cache;
+struct ifd_dev_cache;
 
 struct iommufd_ctx {
 	int fd;
@@ -36,6 +37,7 @@ struct iommufd_ctx {
 	int log_level;
 	struct ifd_cmd_probe probe[UAPI_IOMMUFD_NR_CMDS];
 	struct ifd_align_cache *align;
+	struct ifd_dev_cache *_Atomic dev_cache; /* made on first use */
 };
 
 /* ---- errors and log (error.c, log.c) ---------------------------------- */
@@ -120,5 +122,11 @@ IFD_HIDDEN void ifd_align_cache_free(struct iommufd_ctx *ctx);
 IFD_HIDDEN void ifd_align_note(struct iommufd_ctx *ctx, uint32_t ioas_id, uint64_t alignment);
 IFD_HIDDEN void ifd_align_forget(struct iommufd_ctx *ctx, uint32_t ioas_id);
 IFD_HIDDEN uint64_t ifd_align_get(struct iommufd_ctx *ctx, uint32_t ioas_id);
+
+/* ---- device feature answers (probe_device_cache.c) ----------------------- */
+
+/* No unbind hook is needed: every probe first checks, with GET_HW_INFO,
+ * that the dev_id still names a device with the same HW description. */
+IFD_HIDDEN void ifd_dev_cache_free(struct iommufd_ctx *ctx);
 
 #endif

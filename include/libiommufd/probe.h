@@ -65,6 +65,63 @@ LIBIOMMUFD_API const char *iommufd_feature_name(uint32_t feature);
 LIBIOMMUFD_API int iommufd_probe_host_feature(struct iommufd_ctx *ctx, uint32_t feature,
 					      struct iommufd_feature_status *status);
 
+/*
+ * iommufd_probe_device_feature - can bound device @dev_id do @feature: does
+ * the kernel offer it and does the IOMMU behind the device take it?
+ * @dev_id: a device bound to @ctx (VFIO cdev bind, or a mock device).
+ * @status: receives the answer; @status->release is the release the
+ *          feature needs, @status->reason says what was shown, e.g.
+ *          "mock IOMMU: nested SELFTEST HWPT allocated on a NEST_PARENT
+ *          HWPT", "VT-d: no nested translation (ECAP.NEST clear); NEST_PARENT
+ *          refused: Operation not supported", "mock IOMMU: PASID width 20".
+ *
+ * The host answer (iommufd_probe_host_feature()) comes first: when the
+ * kernel lacks the feature, that answer is returned as is.  Otherwise the
+ * answer is found by doing, with temporary objects only:
+ *   NEST_PARENT       a NEST_PARENT HWPT on a temporary IOAS;
+ *   BIND_PGTBL        a nested HWPT of the IOMMU's data type on it (SMMUv3:
+ *                     through a vIOMMU), with a stage-1 description no
+ *                     walk ever reads;
+ *   CACHE_INVLD       that nested HWPT handling one "invalidate all" entry
+ *                     (SMMUv3: a zero-entry call on the vIOMMU);
+ *   VIOMMU            a vIOMMU of the IOMMU's type and a vDEVICE;
+ *   BIND_PASID_TABLE  the same plus a nested HWPT on the vIOMMU, for IOMMUs
+ *                     whose nested HWPTs carry the guest's PASID table;
+ *   VEVENTQ           a vEVENTQ on such a vIOMMU;
+ *   HW_QUEUE          the mock: a HW queue over one pinned page; SMMUv3:
+ *                     inferred from GET_HW_INFO answering for Tegra241
+ *                     CMDQV (said in the reason);
+ *   PAGE_REQUEST      the vendor's HW info (VT-d ECAP.PRS, SMMUv3 stall
+ *                     model) plus a fault queue and a HWPT with fault_id;
+ *   PASID, SYSWIDE_PASID  GET_HW_INFO's PASID width, known and non-zero;
+ *   DIRTY_TRACKING    GET_HW_INFO's capabilities (or, on a kernel that
+ *                     does not report them, a DIRTY_TRACKING HWPT);
+ *   MAP_FILE, CHANGE_PROCESS  host features: the host answer.
+ * Everything allocated is destroyed before the call returns, on failure
+ * too; the device's attachment and the caller's objects are never
+ * touched.  While it runs the device has a vDEVICE for a moment: a vDEVICE
+ * allocation for it on another thread may then fail with EEXIST.  When the
+ * caller already gave the device a vDEVICE, that is taken as the evidence.
+ *
+ * Answers are cached per context and device.  Each call first reads the
+ * device's HW info (IOMMU_GET_HW_INFO, no side effects), which checks that
+ * @dev_id still names a bound device; a cached answer is used only if the
+ * HW info is the one it was found with.  That catches the one way an
+ * answer goes stale: @dev_id freed (VFIO cdev closed, mock device
+ * destroyed) and given to another device.
+ *
+ * Return: 0 with @status filled, supported or not, or a negative errno:
+ * -EINVAL (NULL @ctx or @status, bad @feature), -ENOENT (no device
+ * @dev_id bound to @ctx), or the errno of a step that failed for another
+ * reason than the kernel or the IOMMU refusing (-ENOMEM...): then nothing
+ * is cached and the sentence names the feature and the step.
+ * Linux 6.6 (GET_HW_INFO); on older kernels every feature is one the host
+ * lacks, and @dev_id is not checked.
+ */
+LIBIOMMUFD_API int iommufd_probe_device_feature(struct iommufd_ctx *ctx, uint32_t dev_id,
+						uint32_t feature,
+						struct iommufd_feature_status *status);
+
 LIBIOMMUFD_END_DECLS
 
 #endif

@@ -405,6 +405,7 @@ struct uapi_veventq_alloc {
 
 #define UAPI_HW_QUEUE_TYPE_DEFAULT 0
 #define UAPI_HW_QUEUE_TYPE_TEGRA241_CMDQV 1
+#define UAPI_HW_QUEUE_TYPE_SELFTEST 0xdeadbeef /* the mock's (iommufd_test.h) */
 
 struct uapi_hw_queue_alloc {
 	uint32_t size;

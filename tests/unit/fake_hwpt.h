@@ -28,6 +28,11 @@ struct DevIommu {
 	uint32_t nested_type = 0xdead;       // the nested data type it takes
 	uint64_t page_size = kPageSize;      // its IOMMU page size
 	bool hw_info_fails = false;          // its hw_info op fails (EOPNOTSUPP)
+	uint32_t alt_info_type = 0;          // another type GET_HW_INFO answers for
+	                                     // (IOMMU_HW_INFO_FLAG_INPUT_TYPE), 0: none
+	uint32_t viommu_type = 0xdeadbeef;   // the vIOMMU type it takes (SELFTEST), 0: none
+	uint32_t viommu_inv_type = 0xdeadbeef; // its vIOMMU's invalidation entries
+	uint32_t hw_queue_type = 0xdeadbeef; // the HW queue type its vIOMMU takes, 0: none
 };
 
 // One dirty-bitmap read as the fake saw it.
@@ -63,6 +68,10 @@ HwptState *FindHwpt(FakeKernel &fk, uint32_t id);
 // The mock's DIRTY op: mark [iova, iova + length) dirty in paging HWPT
 // @id, page by page; false if it does not track (as the mock's EINVAL).
 bool MarkDirty(FakeKernel &fk, uint32_t id, uint64_t iova, uint64_t length);
+
+// The IOMMU of device @dev_id of @ictx (the default one for a device bound
+// some other way); nullptr if @dev_id is no device.
+const DevIommu *DeviceIommu(const Ictx &ictx, uint32_t dev_id);
 
 // IOMMU_DESTROY of an object: drop the hold a HWPT has on its parent.
 void ReleaseHwpt(Ictx &ictx, const Object &obj);

@@ -53,7 +53,10 @@ struct Ioas {
 	unsigned users = 1; // > 1: something refers to it, DESTROY gets EBUSY
 };
 
-enum class ObjType { kIoas, kFault, kDevice, kHwptPaging, kHwptNested };
+enum class ObjType {
+	kIoas, kFault, kDevice, kHwptPaging, kHwptNested,
+	kViommu, kVdevice, kVeventq, kHwQueue, // fake_kernel_dev.cc
+};
 
 struct HwptState; // fake_hwpt.h
 struct DevIommu;  // fake_hwpt.h
@@ -65,7 +68,8 @@ struct Object {
 	unsigned refs = 0;   // holders besides the user (bound driver, attached
 			     // devices): DESTROY answers EBUSY while non-zero
 	std::shared_ptr<HwptState> hwpt{}; // a HWPT from IOMMU_HWPT_ALLOC
-	std::shared_ptr<DevIommu> iommu{}; // kDevice: its IOMMU; null: the default
+	std::shared_ptr<DevIommu> iommu{}; // kDevice, kViommu: its IOMMU; null: the default
+	std::vector<uint32_t> holds{};     // objects it keeps busy (refs) until destroyed
 };
 
 // What the kernel keeps per open iommufd (struct iommufd_ctx).

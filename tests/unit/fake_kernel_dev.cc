@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// The fake kernel's vIOMMU commands and the fault queue.  The fake has no
-// vIOMMUs, so these run the checks that come before the object lookup and
-// then fail it with ENOENT, as a kernel does for an ID that does not
-// exist.  FAULT_QUEUE_ALLOC needs no device and works.  The HWPT commands
-// and GET_HW_INFO live in fake_kernel_hwpt.cc, fake_kernel_dirty.cc and
-// fake_kernel_hw_info.cc.
+// The fake kernel's fault queue and vIOMMU commands (eventq.c, viommu.c):
+// the checks that come before any lookup, then the objects themselves for
+// a device whose IOMMU takes the type asked for (DevIommu), each holding
+// what it refers to so IOMMU_DESTROY answers EBUSY in the kernel's cases.
+// The HWPT commands and GET_HW_INFO live in fake_kernel_hwpt.cc,
+// fake_kernel_dirty.cc and fake_kernel_hw_info.cc.
+#include "fake_hwpt.h"
+#include "fake_iopt.h"
 #include "fake_kernel_cmds.h"
 
 namespace fake {
@@ -21,34 +23,113 @@ int FaultQueueAlloc(Ucmd &u)
 	return u.Respond(c);
 }
 
+namespace {
+
+const DevIommu kDefaultIommu{};
+constexpr uint32_t kVeventqDepthMax = 1u << 19;
+constexpr uint32_t kHwQueueMax = 2; // IOMMU_TEST_HW_QUEUE_MAX
+
+Object *Find(Ictx &ictx, uint32_t id, ObjType type)
+{
+	auto it = ictx.objects.find(id);
+
+	return it == ictx.objects.end() || it->second.type != type ? nullptr : &it->second;
+}
+
+// A new object of @type holding @holds; its ID.
+uint32_t NewObject(Ictx &ictx, ObjType type, std::vector<uint32_t> holds)
+{
+	const uint32_t id = ictx.NextId();
+	Object obj{type, Ioas{}};
+
+	for (uint32_t held : holds)
+		ictx.objects[held].refs++;
+	obj.holds = std::move(holds);
+	ictx.objects[id] = obj;
+	return id;
+}
+
+bool HasVdevice(const Ictx &ictx, uint32_t dev_id)
+{
+	for (const auto &entry : ictx.objects)
+		if (entry.second.type == ObjType::kVdevice && entry.second.holds.size() > 1 &&
+		    entry.second.holds[1] == dev_id)
+			return true;
+	return false;
+}
+
+} // namespace
+
+const DevIommu *DeviceIommu(const Ictx &ictx, uint32_t dev_id)
+{
+	auto it = ictx.objects.find(dev_id);
+
+	if (it == ictx.objects.end() || it->second.type != ObjType::kDevice)
+		return nullptr;
+	return it->second.iommu ? it->second.iommu.get() : &kDefaultIommu;
+}
+
+// iommufd_viommu_alloc_ioctl(): on a NEST_PARENT HWPT, which it holds; it
+// keeps a copy of the device's IOMMU.
 int ViommuAlloc(Ucmd &u)
 {
 	auto c = u.Get<uapi_viommu_alloc>();
 
 	if (c.flags || c.type == UAPI_VIOMMU_TYPE_DEFAULT)
 		return -EOPNOTSUPP;
-	return -ENOENT; // iommufd_get_device(dev_id)
+	const DevIommu *iommu = DeviceIommu(u.ictx, c.dev_id);
+	if (!iommu)
+		return -ENOENT;
+	if (!iommu->viommu_type || c.type != iommu->viommu_type)
+		return -EOPNOTSUPP;
+	Object *parent = Find(u.ictx, c.hwpt_id, ObjType::kHwptPaging);
+	if (!parent || !parent->hwpt)
+		return -ENOENT;
+	if (!(parent->hwpt->flags & UAPI_HWPT_ALLOC_NEST_PARENT))
+		return -EINVAL;
+	c.out_viommu_id = NewObject(u.ictx, ObjType::kViommu, {c.hwpt_id});
+	u.ictx.objects[c.out_viommu_id].iommu = std::make_shared<DevIommu>(*iommu);
+	return u.Respond(c);
 }
 
-int VdeviceAlloc(Ucmd &)
+// iommufd_vdevice_alloc_ioctl(): one vDEVICE per device.
+int VdeviceAlloc(Ucmd &u)
 {
-	return -ENOENT; // iommufd_get_viommu(viommu_id)
+	auto c = u.Get<uapi_vdevice_alloc>();
+
+	if (!Find(u.ictx, c.viommu_id, ObjType::kViommu))
+		return -ENOENT;
+	if (!DeviceIommu(u.ictx, c.dev_id))
+		return -ENOENT;
+	if (HasVdevice(u.ictx, c.dev_id))
+		return -EEXIST;
+	c.out_vdevice_id = NewObject(u.ictx, ObjType::kVdevice, {c.viommu_id, c.dev_id});
+	return u.Respond(c);
 }
 
+// iommufd_veventq_alloc(): one per vIOMMU and type.
 int VeventqAlloc(Ucmd &u)
 {
 	auto c = u.Get<uapi_veventq_alloc>();
 
 	if (c.flags || c.reserved || c.type == UAPI_VEVENTQ_TYPE_DEFAULT)
 		return -EOPNOTSUPP;
-	if (!c.veventq_depth || c.veventq_depth > (1u << 19))
+	if (!c.veventq_depth || c.veventq_depth > kVeventqDepthMax)
 		return -EINVAL;
-	return -ENOENT; // iommufd_get_viommu(viommu_id)
+	if (!Find(u.ictx, c.viommu_id, ObjType::kViommu))
+		return -ENOENT;
+	c.out_veventq_id = NewObject(u.ictx, ObjType::kVeventq, {c.viommu_id});
+	c.out_veventq_fd = static_cast<uint32_t>(u.fk.NewEventFd());
+	return u.Respond(c);
 }
 
+// iommufd_hw_queue_alloc_ioctl(): the queue's memory must be mapped in the
+// IOAS under the vIOMMU's NEST_PARENT HWPT; the queue pins it (holds the
+// IOAS).  The mock takes queue 0, then queue 1.
 int HwQueueAlloc(Ucmd &u)
 {
 	auto c = u.Get<uapi_hw_queue_alloc>();
+	std::vector<Pages> pages;
 	uint64_t last;
 
 	if (c.flags || c.type == UAPI_HW_QUEUE_TYPE_DEFAULT)
@@ -57,7 +138,18 @@ int HwQueueAlloc(Ucmd &u)
 		return -EINVAL;
 	if (__builtin_add_overflow(c.nesting_parent_iova, c.length - 1, &last))
 		return -EOVERFLOW;
-	return -ENOENT; // iommufd_get_viommu(viommu_id)
+	Object *viommu = Find(u.ictx, c.viommu_id, ObjType::kViommu);
+	if (!viommu)
+		return -ENOENT;
+	if (!viommu->iommu->hw_queue_type || c.type != viommu->iommu->hw_queue_type)
+		return -EOPNOTSUPP;
+	const uint32_t ioas = u.ictx.objects[viommu->holds[0]].parent;
+	if (GetPages(u.ictx.objects[ioas].ioas, c.nesting_parent_iova, c.length, &pages))
+		return -ENOENT;
+	if (c.index >= kHwQueueMax)
+		return -EINVAL;
+	c.out_hw_queue_id = NewObject(u.ictx, ObjType::kHwQueue, {c.viommu_id, ioas});
+	return u.Respond(c);
 }
 
 } // namespace fake

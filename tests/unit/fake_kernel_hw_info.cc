@@ -39,7 +39,13 @@ int GetHwInfo(Ucmd &u)
 	const DevIommu &iommu = dev->second.iommu ? *dev->second.iommu : kDefaultIommu;
 	if (iommu.hw_info_fails)
 		return -EOPNOTSUPP;
-	const std::vector<uint8_t> data = VendorData(iommu);
+	// A type asked for (6.16): the driver's own, or one it also answers for.
+	const bool asked = c.flags & UAPI_HW_INFO_FLAG_INPUT_TYPE;
+	if (asked && c.data_type && c.data_type != iommu.hw_info_type &&
+	    (!iommu.alt_info_type || c.data_type != iommu.alt_info_type))
+		return -EOPNOTSUPP;
+	const bool alt = asked && c.data_type && c.data_type == iommu.alt_info_type;
+	const std::vector<uint8_t> data = alt ? std::vector<uint8_t>{} : VendorData(iommu);
 	auto *out = reinterpret_cast<uint8_t *>(static_cast<uintptr_t>(c.data_uptr));
 	const uint32_t copy = std::min<uint32_t>(c.data_len, static_cast<uint32_t>(data.size()));
 	if (c.data_len && !out)
@@ -49,7 +55,7 @@ int GetHwInfo(Ucmd &u)
 	if (c.data_len > copy)
 		std::memset(out + copy, 0, c.data_len - copy);
 	c.data_len = static_cast<uint32_t>(data.size());
-	c.data_type = iommu.hw_info_type;
+	c.data_type = alt ? iommu.alt_info_type : iommu.hw_info_type;
 	c.out_capabilities = kver >= Kver(6, 7) ? iommu.caps : 0;
 	c.out_max_pasid_log2 = kver >= Kver(6, 12) ? iommu.max_pasid_log2 : 0;
 	return u.Respond(c);

@@ -81,22 +81,40 @@ int AllocPaging(Ucmd &u, const uapi_hwpt_alloc &c, const DevIommu &iommu, Object
 	return 0;
 }
 
+// The kernel's struct of a vendor's nested data.
+uint32_t VendorSize(uint32_t data_type)
+{
+	switch (data_type) {
+	case UAPI_HWPT_DATA_VTD_S1:
+		return sizeof(uapi_hwpt_vtd_s1);
+	case UAPI_HWPT_DATA_ARM_SMMUV3:
+		return sizeof(uapi_hwpt_arm_smmuv3);
+	case UAPI_HWPT_DATA_AMD_GUEST:
+		return sizeof(uapi_hwpt_amd_guest);
+	}
+	return 0;
+}
+
+// On a NEST_PARENT HWPT, or (6.13) through a vIOMMU, which stands on one.
 int AllocNested(Ucmd &u, const uapi_hwpt_alloc &c, const DevIommu &iommu, const Object &parent,
 		HwptState *st)
 {
 	uint32_t iotlb = 0;
-	// The mock's struct iommu_hwpt_selftest grew pagetable_type in 7.x.
-	const uint32_t ksize = u.fk.kver() >= Kver(7, 0) ? 8 : 4;
+	// The mock's struct iommu_hwpt_selftest grew pagetable_type in 7.x;
+	// another vendor's struct is taken whole.
+	const bool mock = c.data_type == UAPI_HWPT_DATA_SELFTEST;
+	const uint32_t ksize = mock ? (u.fk.kver() >= Kver(7, 0) ? 8 : 4) : VendorSize(c.data_type);
+	const bool viommu = parent.type == ObjType::kViommu;
 
 	if ((c.flags & ~NestedFlags(u.fk.kver())) || !c.data_len || !iommu.nesting)
 		return -EOPNOTSUPP;
-	if (!(parent.hwpt && (parent.hwpt->flags & UAPI_HWPT_ALLOC_NEST_PARENT)))
+	if (!viommu && !(parent.hwpt && (parent.hwpt->flags & UAPI_HWPT_ALLOC_NEST_PARENT)))
 		return -EINVAL;
 	if (c.data_type != iommu.nested_type)
 		return -EOPNOTSUPP;
-	unsigned char data[8] = {};
+	unsigned char data[sizeof(uapi_hwpt_amd_guest)] = {};
 	int rc = CopyStruct(reinterpret_cast<const void *>(static_cast<uintptr_t>(c.data_uptr)),
-			    c.data_len, 4, ksize, data);
+			    c.data_len, mock ? 4 : ksize, ksize, data);
 	if (rc)
 		return rc;
 	std::memcpy(&iotlb, data, sizeof(iotlb));
@@ -157,7 +175,8 @@ int HwptAlloc(Ucmd &u)
 	if (pt->second.type == ObjType::kIoas) {
 		type = ObjType::kHwptPaging;
 		rc = AllocPaging(u, c, iommu, pt->second, &st);
-	} else if (pt->second.type == ObjType::kHwptPaging) {
+	} else if (pt->second.type == ObjType::kHwptPaging ||
+		   (pt->second.type == ObjType::kViommu && kver >= Kver(6, 13))) {
 		type = ObjType::kHwptNested;
 		rc = AllocNested(u, c, iommu, pt->second, &st);
 	} else {
@@ -213,6 +232,12 @@ int InvalidateObject(Ucmd &u, const uapi_hwpt_invalidate &c, uint32_t *done)
 	// Before vIOMMUs the lookup asked for a nested HWPT only.
 	if (it == u.ictx.objects.end() || (!viommus && it->second.type != ObjType::kHwptNested))
 		return -ENOENT;
+	// A vIOMMU takes entries of its own type; the fake checks the type
+	// (a zero-entry call) and does not model the entries.
+	if (it->second.type == ObjType::kViommu)
+		return c.data_type != it->second.iommu->viommu_inv_type ? -EINVAL
+		       : c.entry_num					 ? -EOPNOTSUPP
+									 : 0;
 	if (it->second.type != ObjType::kHwptNested || !it->second.hwpt)
 		return -EINVAL;
 	return InvalidateNested(*it->second.hwpt, c, done);

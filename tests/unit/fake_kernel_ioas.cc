@@ -26,6 +26,11 @@ int Destroy(Ucmd &u)
 	if (u.ictx.vfio_ioas == c.id)
 		u.ictx.vfio_ioas = 0;
 	ReleaseHwpt(u.ictx, it->second);
+	for (uint32_t held : it->second.holds) {
+		auto h = u.ictx.objects.find(held);
+		if (h != u.ictx.objects.end() && h->second.refs)
+			h->second.refs--;
+	}
 	u.ictx.objects.erase(it);
 	return 0;
 }
