@@ -129,7 +129,8 @@ int iommufd_destroy(struct iommufd_ctx *ctx, uint32_t object_id)
 	if (rc == -EBUSY)
 		return ifd_fail(ctx, EBUSY,
 				"IOMMU_DESTROY: object %u is still in use (attached devices, "
-				"nested HWPTs or accesses refer to it)", object_id);
+				"nested HWPTs, vIOMMUs or accesses refer to it, or its fault or "
+				"vEVENTQ fd is still open)", object_id);
 	if (!rc)
 		ifd_align_forget(ctx, object_id);
 	return rc;

@@ -32,6 +32,18 @@ static int probe_ioctl(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd, uint3
 	return rc;
 }
 
+/*
+ * The answers a kernel that accepted the size can give a probe: the poisoned
+ * field or the object ID 0 makes the command fail early with one of these
+ * (0: it ran, which a correct poison prevents).  Anything else (ENOMEM,
+ * EIO...) says nothing about the ABI: report it and cache nothing.
+ */
+static bool size_accepted(int rc)
+{
+	return rc >= 0 || rc == -ENOENT || rc == -EOPNOTSUPP || rc == -EINVAL ||
+	       rc == -EOVERFLOW || rc == -EBUSY || rc == -ENODEV;
+}
+
 void ifd_probe_note_unknown(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd)
 {
 	struct ifd_cmd_probe *p = &ctx->probe[cmd->nr - UAPI_IOMMUFD_CMD_FIRST];
@@ -53,7 +65,7 @@ static int probe_known(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd)
 		ifd_probe_note_unknown(ctx, cmd);
 		return 0;
 	}
-	if (rc == -EBADF || rc == -EFAULT)
+	if (!size_accepted(rc))
 		return ifd_fail(ctx, -rc, "probe of %s failed: %s", cmd->name, strerror(-rc));
 	atomic_store(&p->known, 1);
 	return 1;
@@ -75,11 +87,12 @@ static int probe_size(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd)
 		if (!is_growth_field(cmd, f))
 			continue;
 		rc = probe_ioctl(ctx, cmd, (uint32_t)f->offset + f->size, f);
-		if (rc == -EBADF || rc == -EFAULT || rc == -ENOTTY)
+		if (rc == -E2BIG)
+			continue;
+		if (!size_accepted(rc))
 			return ifd_fail(ctx, -rc, "probe of %s failed: %s", cmd->name,
 					strerror(-rc));
-		if (rc != -E2BIG)
-			return (int)f->offset + f->size;
+		return (int)f->offset + f->size;
 	}
 	return cmd->first_size;
 }

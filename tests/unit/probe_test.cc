@@ -168,6 +168,29 @@ TEST_P(Probe, FailedProbeIsNotCached)
 	EXPECT_EQ(1, iommufd_probe_cmd(ctx_, UAPI_CMD_DESTROY));
 }
 
+// An errno that says nothing about the ABI (a transient ENOMEM, an EIO) is
+// reported and not cached: a command this kernel lacks must not become
+// "known", nor a field's size be taken from it.
+TEST_P(Probe, TransientErrnoIsNotAnAnswer)
+{
+	const uint32_t nr = UAPI_CMD_HW_QUEUE_ALLOC; // unknown before 6.17
+
+	for (int err : {ENOMEM, EIO}) {
+		fk_.FailIoctl(1, err);
+		EXPECT_EQ(-err, iommufd_probe_cmd(ctx_, nr)) << err;
+		EXPECT_TRUE(HasSentence(ctx_, "probe of IOMMU_HW_QUEUE_ALLOC failed"));
+	}
+	EXPECT_EQ(Has(nr) ? 1 : 0, iommufd_probe_cmd(ctx_, nr));
+	const uint32_t grown = UAPI_CMD_HWPT_ALLOC;
+	if (!Has(grown))
+		return;
+	ASSERT_EQ(1, iommufd_probe_cmd(ctx_, grown));
+	fk_.FailIoctl(1, ENOMEM);
+	EXPECT_EQ(-ENOMEM, iommufd_probe_kernel_size(ctx_, grown));
+	EXPECT_EQ(static_cast<int>(fake::CmdSize(kver(), grown)),
+		  iommufd_probe_kernel_size(ctx_, grown));
+}
+
 INSTANTIATE_FOR_ALL_PROFILES(Probe);
 
 } // namespace
