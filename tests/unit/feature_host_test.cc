@@ -2,42 +2,15 @@
 //
 // The host-level feature probe: per release, which features the kernel
 // offers and the reason given, with no object created.
-#include "test_support.h"
-
-#include <libiommufd/probe.h>
+#include "probe_device_support.h"
 
 namespace {
 
 using fake::Kver;
 
-// The first release offering each feature, written from the kernel's
-// history independently of the library's tables.
-uint32_t FirstRelease(uint32_t feature)
-{
-	switch (feature) {
-	case IOMMUFD_FEATURE_BIND_PGTBL:
-	case IOMMUFD_FEATURE_NEST_PARENT:
-	case IOMMUFD_FEATURE_DIRTY_TRACKING:
-		return Kver(6, 7);
-	case IOMMUFD_FEATURE_CACHE_INVLD:
-		return Kver(6, 8);
-	case IOMMUFD_FEATURE_PAGE_REQUEST:
-		return Kver(6, 11);
-	case IOMMUFD_FEATURE_BIND_PASID_TABLE:
-	case IOMMUFD_FEATURE_VIOMMU:
-	case IOMMUFD_FEATURE_MAP_FILE:
-		return Kver(6, 13);
-	case IOMMUFD_FEATURE_CHANGE_PROCESS:
-		return Kver(6, 14);
-	case IOMMUFD_FEATURE_PASID:
-	case IOMMUFD_FEATURE_SYSWIDE_PASID:
-	case IOMMUFD_FEATURE_VEVENTQ:
-		return Kver(6, 15);
-	case IOMMUFD_FEATURE_HW_QUEUE:
-		return Kver(6, 17);
-	}
-	return 0;
-}
+// The first release offering each feature, written independently of the
+// library's tables (shared with the device-level probe's tests).
+using probe_device::HostRelease;
 
 class FeatureHost : public ProfileTest {};
 
@@ -45,11 +18,11 @@ TEST_P(FeatureHost, AnswersPerRelease)
 {
 	for (uint32_t f = 0; f < IOMMUFD_FEATURE_COUNT; f++) {
 		iommufd_feature_status st{};
-		const bool want = kver() >= FirstRelease(f);
+		const bool want = kver() >= HostRelease(f);
 
 		ASSERT_EQ(0, iommufd_probe_host_feature(ctx_, f, &st)) << iommufd_feature_name(f);
 		EXPECT_EQ(want ? 1u : 0u, st.supported) << iommufd_feature_name(f) << ": " << st.reason;
-		EXPECT_EQ(FirstRelease(f), st.release) << iommufd_feature_name(f);
+		EXPECT_EQ(HostRelease(f), st.release) << iommufd_feature_name(f);
 		const std::string reason = st.reason;
 		if (want)
 			EXPECT_EQ(0u, reason.rfind("ok: ", 0)) << reason;
