@@ -6,6 +6,7 @@
 // IDs, the device's mappings, page pin counts, the HWPT it is attached to,
 // its PASID attachments and the process's open files.
 #include "kernel_test.h"
+#include "test_helpers.h"
 
 #include <dirent.h>
 #include <unistd.h>
@@ -28,10 +29,6 @@ const char *MockName(Mock m)
 	return m == Mock::kPlain ? "plain" : m == Mock::kNoDirty ? "NO_DIRTY" : "PASID";
 }
 
-struct Answer {
-	bool supported;
-	std::string reason; // exact, or a prefix when it ends in "..."
-};
 
 // What a mock device answers, from the kernels' sources (selftest.c,
 // hw_pagetable.c, viommu.c, eventq.c of 6.12 and 7.2) and from which
@@ -93,21 +90,6 @@ Answer Expected(uint32_t f, bool is_72, Mock m)
 	return {false, "?"};
 }
 
-::testing::AssertionResult Is(const Answer &want, const iommufd_feature_status &st)
-{
-	const std::string reason = st.reason;
-	const bool prefix = want.reason.size() > 3 &&
-			    want.reason.compare(want.reason.size() - 3, 3, "...") == 0;
-	const std::string expect = prefix ? want.reason.substr(0, want.reason.size() - 3)
-					  : want.reason;
-	const bool same = prefix ? reason.rfind(expect, 0) == 0 : reason == expect;
-
-	if (same && (st.supported != 0) == want.supported)
-		return ::testing::AssertionSuccess();
-	return ::testing::AssertionFailure()
-	       << "got " << (st.supported ? "yes" : "no") << " \"" << reason << "\", want "
-	       << (want.supported ? "yes" : "no") << " \"" << want.reason << "\"";
-}
 
 // The process's open file descriptors, with what they refer to.
 std::vector<std::string> OpenFiles()

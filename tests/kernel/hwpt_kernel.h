@@ -4,27 +4,13 @@
 #pragma once
 
 #include "kernel_test.h"
+#include "test_helpers.h"
 
 // IOMMU_TEST_IOTLB_DEFAULT of the kernel's iommufd_test.h: the value the
 // selftests give a nested mock HWPT's IOTLB entries.
 inline constexpr uint32_t kIotlbDefault = 0xbadbeef;
 inline constexpr uint32_t kMockIotlbs = 4; // MOCK_NESTED_DOMAIN_IOTLB_NUM
 
-// Options of iommufd_hwpt_alloc() (IOMMUFD_OPTS() is for C callers).
-inline iommufd_hwpt_alloc_opts AllocOpts(uint32_t flags, uint32_t fault_id = 0,
-					 uint32_t data_type = 0, uint32_t data_len = 0,
-					 const void *data = nullptr)
-{
-	iommufd_hwpt_alloc_opts o = {};
-
-	o.sz = sizeof(o);
-	o.flags = flags;
-	o.fault_id = fault_id;
-	o.data_type = data_type;
-	o.data_len = data_len;
-	o.data = data;
-	return o;
-}
 
 class HwptKernelTest : public KernelTest {
 protected:

@@ -5,22 +5,8 @@
 
 #include "fake_hwpt.h"
 #include "test_support.h"
+#include "test_helpers.h"
 
-// Options of iommufd_hwpt_alloc() (IOMMUFD_OPTS() is for C callers).
-inline iommufd_hwpt_alloc_opts AllocOpts(uint32_t flags, uint32_t fault_id = 0,
-					 uint32_t data_type = 0, uint32_t data_len = 0,
-					 const void *data = nullptr)
-{
-	iommufd_hwpt_alloc_opts o = {};
-
-	o.sz = sizeof(o);
-	o.flags = flags;
-	o.fault_id = fault_id;
-	o.data_type = data_type;
-	o.data_len = data_len;
-	o.data = data;
-	return o;
-}
 
 class HwptTest : public ProfileTest {
 protected:

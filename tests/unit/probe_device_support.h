@@ -13,6 +13,7 @@
 
 #include "fake_hwpt.h"
 #include "test_support.h"
+#include "test_helpers.h"
 
 namespace probe_device {
 
@@ -86,10 +87,6 @@ inline fake::DevIommu Smmuv3(unsigned stall_model, bool tegra)
 }
 
 // A device's answers, one per feature.
-struct Answer {
-	bool supported;
-	std::string reason; // exact, or a prefix when it ends in "..."
-};
 
 // What the mock device described by @m answers on release @kver.
 inline Answer MockAnswer(uint32_t f, uint32_t kver, const fake::DevIommu &m)
@@ -162,22 +159,6 @@ inline Answer MockAnswer(uint32_t f, uint32_t kver, const fake::DevIommu &m)
 	return {false, "?"};
 }
 
-// @st is @want (a reason ending in "..." is a prefix).
-inline ::testing::AssertionResult Is(const Answer &want, const iommufd_feature_status &st)
-{
-	const std::string reason = st.reason;
-	const bool prefix = want.reason.size() > 3 &&
-			    want.reason.compare(want.reason.size() - 3, 3, "...") == 0;
-	const std::string expect = prefix ? want.reason.substr(0, want.reason.size() - 3)
-					  : want.reason;
-	const bool same = prefix ? reason.rfind(expect, 0) == 0 : reason == expect;
-
-	if (same && (st.supported != 0) == want.supported)
-		return ::testing::AssertionSuccess();
-	return ::testing::AssertionFailure()
-	       << "got " << (st.supported ? "yes" : "no") << " \"" << reason << "\", want "
-	       << (want.supported ? "yes" : "no") << " \"" << want.reason << "\"";
-}
 
 // The IDs of the objects of the most recently opened iommufd.
 inline std::vector<uint32_t> ObjectIds(fake::FakeKernel &fk)
