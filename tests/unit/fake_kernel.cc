@@ -53,8 +53,14 @@ struct FakeKernel::Seam {
 	{
 		return Of(priv).Ioctl(fd, request, arg);
 	}
-	static ssize_t Read(void *, int, void *, size_t) { return -ENOSYS; }
-	static ssize_t Write(void *, int, const void *, size_t) { return -ENOSYS; }
+	static ssize_t Read(void *priv, int fd, void *buf, size_t len)
+	{
+		return Of(priv).Read(fd, buf, len);
+	}
+	static ssize_t Write(void *priv, int fd, const void *buf, size_t len)
+	{
+		return Of(priv).Write(fd, buf, len);
+	}
 	static int Release(void *priv) { return static_cast<int>(Of(priv).kver()); }
 };
 
@@ -91,6 +97,7 @@ FakeKernel::FakeKernel(Profile p) : profile_(p), ops_(new ifd_sys_ops{})
 FakeKernel::~FakeKernel()
 {
 	Uninstall();
+	ReleaseEventqs();
 	delete ops_;
 }
 
@@ -113,15 +120,6 @@ int FakeKernel::NewFd(FdKind kind)
 int FakeKernel::OpenIommufd() { return NewFd(FdKind::kIommufd); }
 int FakeKernel::AddPlainFd() { return NewFd(FdKind::kPlain); }
 int FakeKernel::AddFile() { return NewFd(FdKind::kFile); }
-// Called by a handler, so under lock_ already.
-int FakeKernel::NewEventFd()
-{
-	int fd = next_fd_++;
-
-	fds_[fd] = FdKind::kEventq;
-	return fd;
-}
-
 bool FakeKernel::IsOpen(int fd) const
 {
 	std::lock_guard<std::mutex> g(lock_);
@@ -166,6 +164,7 @@ int FakeKernel::Close(int fd)
 	if (!fds_.erase(fd))
 		return -EBADF;
 	ictxs_.erase(fd); // the kernel destroys every object of the context
+	ReleaseEventq(fd);
 	return 0;
 }
 

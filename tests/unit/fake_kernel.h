@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include <sys/types.h>
+
 #include "fake_kernel_facts.h"
 
 struct ifd_sys_ops;
@@ -60,6 +62,7 @@ enum class ObjType {
 
 struct HwptState; // fake_hwpt.h
 struct DevIommu;  // fake_hwpt.h
+struct EventQueue; // fake_eventq.h
 
 struct Object {
 	ObjType type;
@@ -70,6 +73,30 @@ struct Object {
 	std::shared_ptr<HwptState> hwpt{}; // a HWPT from IOMMU_HWPT_ALLOC
 	std::shared_ptr<DevIommu> iommu{}; // kDevice, kViommu: its IOMMU; null: the default
 	std::vector<uint32_t> holds{};     // objects it keeps busy (refs) until destroyed
+	std::shared_ptr<EventQueue> eventq{}; // kFault, kVeventq: shared with its fd
+};
+
+// A page request as the IOMMU reports it; the fake makes the kernel's
+// struct iommu_hwpt_pgfault of it (length 0, cookie given at read time).
+struct PageRequest {
+	uint32_t flags = 0; // PASID_VALID; the fake sets LAST_PAGE itself
+	uint32_t dev_id = 0;
+	uint32_t pasid = 0;
+	uint32_t grpid = 0;
+	uint32_t perm = 0;
+	uint64_t addr = 0;
+};
+
+// What reached the fake's event queues (fake_eventq.cc).
+struct EventqCounters {
+	unsigned reads = 0, writes = 0; // read()/write() calls on event-queue fds
+	unsigned responses[2] = {};     // page responses taken, by code (SUCCESS, INVALID)
+	unsigned refused = 0;           // writes stopped by a bad code or unknown cookie
+	unsigned auto_invalid = 0;      // groups the kernel answered INVALID itself
+	unsigned vevents = 0;           // vEVENTs reported, queued or not
+	unsigned vevents_lost = 0;      // of those, dropped (queue full, no memory)
+	size_t waiting = 0;             // groups / vEVENTs not read yet (open queues)
+	size_t outstanding = 0;         // groups read and not answered
 };
 
 // What the kernel keeps per open iommufd (struct iommufd_ctx).
@@ -134,18 +161,51 @@ public:
 	void SetNumRanges(uint32_t ioas_id, unsigned n);
 	bool cap_sys_resource = true; // capable(CAP_SYS_RESOURCE)
 
+	// ---- event queues (fake_eventq.cc) ----------------------------------
+	// A fault queue's or vEVENTQ's fd is a real eventfd, readable while
+	// records wait, so poll()/epoll work on it; read() and write() through
+	// the seam act as the kernel's (eventq.c), errnos and all.  It holds
+	// its object (IOMMU_DESTROY: EBUSY) until closed; a HWPT holds its
+	// fault queue.  Queue IDs are of ictx().  Thread safe.
+	//
+	// A page-request group arrives on fault queue @fault_id: @records in
+	// order, LAST_PAGE on the last only; the read gives it a cookie (from 1,
+	// the lowest free, as xa_alloc).  false: no such queue.
+	bool RaiseFaultGroup(uint32_t fault_id, const std::vector<PageRequest> &records);
+	// The kernel answers every group of @fault_id INVALID itself, read or
+	// not (a device detached: iommufd_auto_response_faults()).
+	bool AutoRespond(uint32_t fault_id);
+	// iommufd_viommu_report_event() on vEVENTQ @veventq_id: queued, or
+	// dropped (queue full, or @no_memory) into the LOST_EVENTS header.
+	bool ReportVevent(uint32_t veventq_id, const std::vector<uint8_t> &data,
+			  bool no_memory = false);
+	EventqCounters eventq_counters() const;
+	// The @nth read or write on an event-queue fd from now fails with -@err
+	// before the fake looks at it (0: none).
+	void FailEventqIo(unsigned nth, int err);
+	// Called after each read of an event-queue fd that returned bytes, so a
+	// test can garble them (@n may change too).
+	std::function<void(void *buf, ssize_t &n)> after_eventq_read;
+	std::vector<int> OpenFds() const; // every fd the fake has open
+
 	// The seam's entry points.
 	int Open(const std::string &path, int flags);
 	int Close(int fd);
 	int Ioctl(int fd, unsigned long request, void *arg);
+	ssize_t Read(int fd, void *buf, size_t len);
+	ssize_t Write(int fd, const void *buf, size_t len);
 
-	// For the command handlers.
+	// For the command handlers (under lock_): an fd for event queue @id of
+	// @ictx (its object made already; @depth 0: a fault queue), or -errno.
 	bool IsFile(int fd) const;
-	int NewEventFd();
+	int NewEventq(Ictx &ictx, uint32_t id, uint32_t vevent_type, uint32_t depth);
 
 private:
 	enum class FdKind { kIommufd, kPlain, kFile, kEventq };
 	int NewFd(FdKind kind);
+	EventQueue *FindEventq(uint32_t id, ObjType type);
+	void ReleaseEventq(int fd);
+	void ReleaseEventqs();
 
 	Profile profile_;
 	std::vector<std::string> paths_;
@@ -164,6 +224,10 @@ private:
 	std::map<uint32_t, uint32_t> last_size_;
 	unsigned fail_at_ = 0; // ioctls_ value that fails; 0: none
 	int fail_err_ = 0;
+	std::map<int, std::shared_ptr<EventQueue>> eventqs_; // by fd
+	EventqCounters eventq_counters_;
+	unsigned eventq_io_ = 0, eventq_fail_at_ = 0;
+	int eventq_fail_err_ = 0;
 
 	struct Seam;
 	ifd_sys_ops *ops_;

@@ -5,6 +5,7 @@
 // what it refers to so IOMMU_DESTROY answers EBUSY in the kernel's cases.
 // The HWPT commands and GET_HW_INFO live in fake_kernel_hwpt.cc,
 // fake_kernel_dirty.cc and fake_kernel_hw_info.cc.
+#include "fake_eventq.h"
 #include "fake_hwpt.h"
 #include "fake_iopt.h"
 #include "fake_kernel_cmds.h"
@@ -18,8 +19,13 @@ int FaultQueueAlloc(Ucmd &u)
 	if (c.flags)
 		return -EOPNOTSUPP;
 	c.out_fault_id = u.ictx.NextId();
-	c.out_fault_fd = static_cast<uint32_t>(u.fk.NewEventFd());
 	u.ictx.objects[c.out_fault_id] = Object{ObjType::kFault, Ioas{}};
+	const int fd = u.fk.NewEventq(u.ictx, c.out_fault_id, 0, 0);
+	if (fd < 0) {
+		u.ictx.objects.erase(c.out_fault_id);
+		return fd;
+	}
+	c.out_fault_fd = static_cast<uint32_t>(fd);
 	return u.Respond(c);
 }
 
@@ -54,6 +60,16 @@ bool HasVdevice(const Ictx &ictx, uint32_t dev_id)
 	for (const auto &entry : ictx.objects)
 		if (entry.second.type == ObjType::kVdevice && entry.second.holds.size() > 1 &&
 		    entry.second.holds[1] == dev_id)
+			return true;
+	return false;
+}
+
+// A vIOMMU has one vEVENTQ per type.
+bool HasVeventq(const Ictx &ictx, uint32_t viommu_id, uint32_t type)
+{
+	for (const auto &entry : ictx.objects)
+		if (entry.second.type == ObjType::kVeventq && entry.second.holds[0] == viommu_id &&
+		    entry.second.eventq->vevent_type == type)
 			return true;
 	return false;
 }
@@ -118,8 +134,16 @@ int VeventqAlloc(Ucmd &u)
 		return -EINVAL;
 	if (!Find(u.ictx, c.viommu_id, ObjType::kViommu))
 		return -ENOENT;
+	if (HasVeventq(u.ictx, c.viommu_id, c.type))
+		return -EEXIST;
 	c.out_veventq_id = NewObject(u.ictx, ObjType::kVeventq, {c.viommu_id});
-	c.out_veventq_fd = static_cast<uint32_t>(u.fk.NewEventFd());
+	const int fd = u.fk.NewEventq(u.ictx, c.out_veventq_id, c.type, c.veventq_depth);
+	if (fd < 0) {
+		u.ictx.objects[c.viommu_id].refs--;
+		u.ictx.objects.erase(c.out_veventq_id);
+		return fd;
+	}
+	c.out_veventq_fd = static_cast<uint32_t>(fd);
 	return u.Respond(c);
 }
 

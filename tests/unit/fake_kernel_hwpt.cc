@@ -192,6 +192,10 @@ int HwptAlloc(Ucmd &u)
 	}
 	st.flags = c.flags;
 	c.out_hwpt_id = NewHwpt(u.ictx, type, c.pt_id, st);
+	if (st.fault_id) { // the HWPT holds its fault queue until destroyed
+		u.ictx.objects[st.fault_id].refs++;
+		u.ictx.objects[c.out_hwpt_id].holds.push_back(st.fault_id);
+	}
 	return u.Respond(c);
 }
 

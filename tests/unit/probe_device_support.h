@@ -170,16 +170,8 @@ inline std::vector<uint32_t> ObjectIds(fake::FakeKernel &fk)
 	return ids;
 }
 
-// The fake's open fds (its numbers start at kFirstFakeFd).
-inline std::vector<int> OpenFds(const fake::FakeKernel &fk)
-{
-	std::vector<int> fds;
-
-	for (int fd = fake::kFirstFakeFd; fd < fake::kFirstFakeFd + 4096; fd++)
-		if (fk.IsOpen(fd))
-			fds.push_back(fd);
-	return fds;
-}
+// The fake's open fds.
+inline std::vector<int> OpenFds(const fake::FakeKernel &fk) { return fk.OpenFds(); }
 
 // A fixture: a context on a fake kernel of the profile, and one device
 // whose IOMMU iommu_ describes (set it before SetUp()).
