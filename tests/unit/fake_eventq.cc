@@ -30,7 +30,8 @@ void Sync(EventQueue &q)
 
 	if (q.efd < 0 || want == q.signalled)
 		return;
-	if (want ? write(q.efd, &v, sizeof(v)) != sizeof(v) : read(q.efd, &v, sizeof(v)) != sizeof(v))
+	const ssize_t n = want ? write(q.efd, &v, sizeof(v)) : read(q.efd, &v, sizeof(v));
+	if (n != sizeof(v))
 		std::abort();
 	q.signalled = want;
 }
