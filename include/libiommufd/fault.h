@@ -119,7 +119,8 @@ LIBIOMMUFD_API int iommufd_fault_queue_alloc(struct iommufd_ctx *ctx,
  * kernel keeps the queue: @queue is freed all the same and -EBUSY says the
  * ID lives on until iommufd_destroy() of it succeeds (or the context
  * closes).
- * Return: 0, or -EBUSY as above.
+ * Return: 0, -EBUSY as above, or another errno of IOMMU_DESTROY (@queue
+ * is freed all the same).
  */
 LIBIOMMUFD_API int iommufd_fault_queue_close(struct iommufd_fault_queue *queue);
 
