@@ -3,7 +3,8 @@
  * Cache invalidation of a nested HWPT or a vIOMMU (IOMMU_HWPT_INVALIDATE).
  * The kernel handles the entries in order and writes back how many it
  * handled, on failure too; that count is the caller's to know, so it is
- * passed on exactly and said in the sentence.
+ * passed on exactly and said in the sentence.  iommufd_hwpt_invalidate()
+ * and iommufd_viommu_invalidate() differ only in what they explain.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include <libiommufd/hwpt.h>
+#include <libiommufd/viommu.h>
 
 #include "private.h"
 
@@ -22,6 +24,7 @@ _Static_assert(sizeof(struct iommufd_vtd_s1_invalidate) ==
 		       sizeof(struct uapi_hwpt_vtd_s1_invalidate), "vtd");
 
 struct inv_call {
+	bool viommu; /* iommufd_viommu_invalidate(): the ID must be a vIOMMU */
 	uint32_t id;
 	uint32_t data_type;
 	const unsigned char *entries;
@@ -30,16 +33,21 @@ struct inv_call {
 };
 
 /* Why the object or an entry failed, by the kernel's errno. */
-static const char *reason(int rc, uint32_t handled)
+static const char *reason(int rc, uint32_t handled, bool viommu)
 {
 	switch (rc) {
 	case -ENOENT:
-		return "no such object, or (before vIOMMUs, 6.13) not a nested HWPT";
+		return viommu ? "it is no vIOMMU (no such object)"
+			      : "no such object, or (before vIOMMUs, 6.13) not a nested HWPT";
 	case -EINVAL:
-		return handled ? "the entry is invalid"
-			       : "not a nested HWPT or vIOMMU, data_type not its type, entry_len "
-				 "not the kernel's (longer is refused too, zero or not), or the "
-				 "entry is invalid";
+		if (handled)
+			return "the entry is invalid";
+		return viommu ? "not a vIOMMU, data_type not its type, entry_len not the "
+				"kernel's (longer is refused too, zero or not), or the entry is "
+				"invalid"
+			      : "not a nested HWPT or vIOMMU, data_type not its type, entry_len "
+				"not the kernel's (longer is refused too, zero or not), or the "
+				"entry is invalid";
 	case -EOPNOTSUPP:
 		return "the object cannot invalidate caches, or the entry has flags it does not "
 		       "support";
@@ -57,11 +65,11 @@ static int explain(struct iommufd_ctx *ctx, int rc, const struct inv_call *c, ui
 		return ifd_fail(ctx, -rc,
 				"IOMMU_HWPT_INVALIDATE of %" PRIu32 " with no entries (is data_type "
 				"0x%" PRIx32 " taken?) failed (%s): %s",
-				c->id, c->data_type, strerror(-rc), reason(rc, done));
+				c->id, c->data_type, strerror(-rc), reason(rc, done, c->viommu));
 	return ifd_fail(ctx, -rc,
 			"IOMMU_HWPT_INVALIDATE of %" PRIu32 ": the kernel handled %" PRIu32
 			" of %" PRIu32 " entries; entry %" PRIu32 " failed (%s): %s",
-			c->id, done, c->total, done, strerror(-rc), reason(rc, done));
+			c->id, done, c->total, done, strerror(-rc), reason(rc, done, c->viommu));
 }
 
 /* One ioctl for entries [first, first + num); *handled receives how many
@@ -123,10 +131,10 @@ static int check_args(struct iommufd_ctx *ctx, const char *fn, const void *entri
 	return 0;
 }
 
-int iommufd_hwpt_invalidate(struct iommufd_ctx *ctx, uint32_t id, uint32_t data_type,
-			    const void *entries, uint32_t entry_len, uint32_t *entry_num)
+static int invalidate(struct iommufd_ctx *ctx, const char *fn, bool viommu, uint32_t id,
+		      uint32_t data_type, const void *entries, uint32_t entry_len,
+		      uint32_t *entry_num)
 {
-	static const char fn[] = "iommufd_hwpt_invalidate";
 	int rc = check_args(ctx, fn, entries, entry_len, entry_num);
 	uint32_t done = 0, handled;
 
@@ -135,7 +143,7 @@ int iommufd_hwpt_invalidate(struct iommufd_ctx *ctx, uint32_t id, uint32_t data_
 			*entry_num = 0;
 		return rc;
 	}
-	const struct inv_call c = { id, data_type, entries, entry_len, *entry_num };
+	const struct inv_call c = { viommu, id, data_type, entries, entry_len, *entry_num };
 	do {
 		uint32_t num = c.total - done;
 
@@ -145,5 +153,27 @@ int iommufd_hwpt_invalidate(struct iommufd_ctx *ctx, uint32_t id, uint32_t data_
 		done += handled;
 	} while (!rc && done < c.total);
 	*entry_num = done;
+	return rc;
+}
+
+int iommufd_hwpt_invalidate(struct iommufd_ctx *ctx, uint32_t id, uint32_t data_type,
+			    const void *entries, uint32_t entry_len, uint32_t *entry_num)
+{
+	return invalidate(ctx, "iommufd_hwpt_invalidate", false, id, data_type, entries,
+			  entry_len, entry_num);
+}
+
+/* Before 6.13 no ID names a vIOMMU: the kernel's ENOENT (or its lack of
+ * IOMMU_HWPT_INVALIDATE) means the release, which the probe confirms. */
+int iommufd_viommu_invalidate(struct iommufd_ctx *ctx, uint32_t viommu_id, uint32_t data_type,
+			      const void *entries, uint32_t entry_len, uint32_t *entry_num)
+{
+	static const char fn[] = "iommufd_viommu_invalidate";
+	int rc = invalidate(ctx, fn, true, viommu_id, data_type, entries, entry_len, entry_num);
+
+	if ((rc == -ENOENT || rc == -EOPNOTSUPP) && !*entry_num &&
+	    iommufd_probe_cmd(ctx, UAPI_CMD_VIOMMU_ALLOC) == 0)
+		return ifd_fail(ctx, EOPNOTSUPP, "%s: vIOMMUs need Linux 6.13 or newer (this "
+				"kernel does not know IOMMU_VIOMMU_ALLOC)", fn);
 	return rc;
 }

@@ -15,6 +15,7 @@
 
 #include <libiommufd/hwpt.h>
 #include <libiommufd/ioas.h>
+#include <libiommufd/viommu.h>
 
 #include "probe_device.h"
 #include "sys.h"
@@ -61,6 +62,20 @@ static int classify(struct pd_session *s, uint32_t nr, int rc, bool ran, const c
 		return refused(s, what, rc);
 	ifd_fail(s->ctx, -rc, "%s failed: %s", ifd_cmd_lookup(nr)->name, strerror(-rc));
 	return failed(s, rc);
+}
+
+/* outcome() of a public call that sends command @nr: a command the kernel
+ * does not know is a refusal whose sentence names the release, as in
+ * classify(). */
+static int outcome_of(struct pd_session *s, uint32_t nr, int rc, const char *what)
+{
+	const struct ifd_cmd_probe *p = &s->ctx->probe[nr - UAPI_IOMMUFD_CMD_FIRST];
+
+	if (rc == -EOPNOTSUPP && atomic_load(&p->known) < 0) {
+		snprintf(s->why, sizeof(s->why), "%s", iommufd_ctx_last_error(s->ctx));
+		return 0;
+	}
+	return outcome(s, rc, what);
 }
 
 static int raw_cmd(struct pd_session *s, uint32_t nr, void *arg, const char *what)
@@ -156,12 +171,13 @@ int pd_nest_parent(struct pd_session *s)
 
 int pd_viommu(struct pd_session *s)
 {
-	struct uapi_viommu_alloc cmd = { .type = s->vendor->viommu_type, .dev_id = s->dev_id };
+	const uint32_t type = s->vendor->viommu_type;
+	uint32_t id;
 	int rc;
 
 	if (s->viommu)
 		return 1;
-	if (!cmd.type) {
+	if (!type) {
 		snprintf(s->why, sizeof(s->why), "%s",
 			 s->vendor->unprobed ? s->vendor->unprobed
 					     : "the kernel has no vIOMMU type for this IOMMU");
@@ -170,36 +186,35 @@ int pd_viommu(struct pd_session *s)
 	rc = pd_nest_parent(s);
 	if (rc <= 0)
 		return rc;
-	cmd.hwpt_id = s->parent;
-	rc = raw_cmd(s, UAPI_CMD_VIOMMU_ALLOC, &cmd, "vIOMMU");
+	rc = iommufd_viommu_alloc(s->ctx, s->dev_id, s->parent, type, NULL, &id);
+	rc = outcome_of(s, UAPI_CMD_VIOMMU_ALLOC, rc, "vIOMMU");
 	if (rc > 0)
-		rc = track(s, cmd.out_viommu_id, -1);
+		rc = track(s, id, -1);
 	if (rc > 0)
-		s->viommu = cmd.out_viommu_id;
+		s->viommu = id;
 	return rc;
 }
 
 int pd_vdevice(struct pd_session *s, bool *existed)
 {
-	struct uapi_vdevice_alloc cmd = { .dev_id = s->dev_id, .virt_id = 0 };
-	bool ran = false;
+	uint32_t id;
 	int rc = pd_viommu(s);
 
 	*existed = false;
 	if (rc <= 0 || s->vdevice)
 		return rc;
-	cmd.viommu_id = s->viommu;
-	rc = ifd_cmd_ran(s->ctx, UAPI_CMD_VDEVICE_ALLOC, &cmd, &ran);
-	/* A device has one vDEVICE at a time: the caller made one already. */
-	if (ran && rc == -EEXIST) {
+	rc = iommufd_vdevice_alloc(s->ctx, s->viommu, s->dev_id, 0, &id);
+	/* A device has one vDEVICE at a time: the caller made one already
+	 * (the vIOMMU is the probe's own, so virt_id 0 is free on it). */
+	if (rc == -EEXIST) {
 		*existed = true;
 		return 1;
 	}
-	rc = classify(s, UAPI_CMD_VDEVICE_ALLOC, rc, ran, "vDEVICE");
+	rc = outcome_of(s, UAPI_CMD_VDEVICE_ALLOC, rc, "vDEVICE");
 	if (rc > 0)
-		rc = track(s, cmd.out_vdevice_id, -1);
+		rc = track(s, id, -1);
 	if (rc > 0)
-		s->vdevice = cmd.out_vdevice_id;
+		s->vdevice = id;
 	return rc;
 }
 
@@ -279,19 +294,18 @@ static int queue_memory(struct pd_session *s, uint64_t *iova)
 
 int pd_hw_queue(struct pd_session *s)
 {
-	struct uapi_hw_queue_alloc cmd = { .type = s->vendor->hw_queue_type, .index = 0 };
 	uint64_t iova = 0;
+	uint32_t id;
 	int rc = pd_viommu(s);
 
 	if (rc > 0)
 		rc = queue_memory(s, &iova);
 	if (rc <= 0)
 		return rc;
-	cmd.viommu_id = s->viommu;
-	cmd.nesting_parent_iova = iova;
-	cmd.length = s->queue_len;
-	rc = raw_cmd(s, UAPI_CMD_HW_QUEUE_ALLOC, &cmd, "HW queue");
-	return rc > 0 ? track(s, cmd.out_hw_queue_id, -1) : rc;
+	rc = iommufd_hw_queue_alloc(s->ctx, s->viommu, s->vendor->hw_queue_type, 0, iova,
+				    s->queue_len, &id);
+	rc = outcome_of(s, UAPI_CMD_HW_QUEUE_ALLOC, rc, "HW queue");
+	return rc > 0 ? track(s, id, -1) : rc;
 }
 
 int pd_invalidate(struct pd_session *s, uint32_t *handled, uint32_t *sent)

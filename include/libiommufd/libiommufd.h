@@ -18,6 +18,7 @@
 #include <libiommufd/hw_info.h>
 #include <libiommufd/abi.h>
 #include <libiommufd/probe.h>
+#include <libiommufd/viommu.h>
 #include <libiommufd/fault.h>
 #include <libiommufd/veventq.h>
 

@@ -164,6 +164,18 @@ struct uapi_hwpt_invalidate_selftest {
 	uint32_t iotlb_id;
 };
 
+/* IOMMU_VIOMMU_TYPE_SELFTEST's data (6.17): the mock copies in_data to
+ * out_data and to the first word of a page it offers to mmap. */
+struct uapi_viommu_selftest {
+	uint32_t in_data;
+	uint32_t out_data;
+	uapi_u64 out_mmap_offset;
+	uapi_u64 out_mmap_length;
+};
+
+#define UAPI_VIOMMU_INVALIDATE_DATA_SELFTEST 0xdeadbeef
+#define UAPI_TEST_HW_QUEUE_MAX 2
+
 struct uapi_viommu_invalidate_selftest {
 	uint32_t flags;
 	uint32_t vdev_id;

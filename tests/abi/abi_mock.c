@@ -146,6 +146,17 @@ static void check_data_types(void)
 	CHECK_EQ(offsetof(struct uapi_viommu_invalidate_selftest, cache_id),
 		 offsetof(struct iommu_viommu_invalidate_selftest, cache_id));
 	CHECK_EQ(sizeof(struct uapi_viommu_event_selftest), sizeof(struct iommu_viommu_event_selftest));
+	CHECK_EQ(UAPI_VIOMMU_INVALIDATE_DATA_SELFTEST, IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST);
+#endif
+#if KERNEL_AT_LEAST(6, 17)
+	CHECK_EQ(sizeof(struct uapi_viommu_selftest), sizeof(struct iommu_viommu_selftest));
+	CHECK_EQ(offsetof(struct uapi_viommu_selftest, out_data),
+		 offsetof(struct iommu_viommu_selftest, out_data));
+	CHECK_EQ(offsetof(struct uapi_viommu_selftest, out_mmap_offset),
+		 offsetof(struct iommu_viommu_selftest, out_mmap_offset));
+	CHECK_EQ(offsetof(struct uapi_viommu_selftest, out_mmap_length),
+		 offsetof(struct iommu_viommu_selftest, out_mmap_length));
+	CHECK_EQ(UAPI_TEST_HW_QUEUE_MAX, IOMMU_TEST_HW_QUEUE_MAX);
 #endif
 }
 

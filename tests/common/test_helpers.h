@@ -9,6 +9,7 @@
 
 #include <libiommufd/hwpt.h>
 #include <libiommufd/probe.h>
+#include <libiommufd/viommu.h>
 
 // Options of iommufd_hwpt_alloc() (IOMMUFD_OPTS() is for C callers).
 inline iommufd_hwpt_alloc_opts AllocOpts(uint32_t flags, uint32_t fault_id = 0,
@@ -21,6 +22,19 @@ inline iommufd_hwpt_alloc_opts AllocOpts(uint32_t flags, uint32_t fault_id = 0,
 	o.flags = flags;
 	o.fault_id = fault_id;
 	o.data_type = data_type;
+	o.data_len = data_len;
+	o.data = data;
+	return o;
+}
+
+// Options of iommufd_viommu_alloc().
+inline iommufd_viommu_alloc_opts ViommuOpts(void *data = nullptr, uint32_t data_len = 0,
+					    uint32_t flags = 0)
+{
+	iommufd_viommu_alloc_opts o = {};
+
+	o.sz = sizeof(o);
+	o.flags = flags;
 	o.data_len = data_len;
 	o.data = data;
 	return o;

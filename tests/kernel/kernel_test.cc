@@ -96,6 +96,10 @@ const std::map<std::string, std::string> kCommandOf = {
 	{ "iommufd_hwpt_set_dirty_tracking", "IOMMU_HWPT_SET_DIRTY_TRACKING" },
 	{ "iommufd_hwpt_get_dirty_bitmap", "IOMMU_HWPT_GET_DIRTY_BITMAP" },
 	{ "iommufd_get_hw_info", "IOMMU_GET_HW_INFO" },
+	{ "iommufd_viommu_alloc", "IOMMU_VIOMMU_ALLOC" },
+	{ "iommufd_viommu_invalidate", "IOMMU_HWPT_INVALIDATE" },
+	{ "iommufd_vdevice_alloc", "IOMMU_VDEVICE_ALLOC" },
+	{ "iommufd_hw_queue_alloc", "IOMMU_HW_QUEUE_ALLOC" },
 };
 
 std::string FunctionOf(const std::string &call)

@@ -62,6 +62,7 @@ enum class ObjType {
 
 struct HwptState; // fake_hwpt.h
 struct DevIommu;  // fake_hwpt.h
+struct VirtState; // fake_viommu.h
 struct EventQueue; // fake_eventq.h
 
 struct Object {
@@ -73,6 +74,7 @@ struct Object {
 	std::shared_ptr<HwptState> hwpt{}; // a HWPT from IOMMU_HWPT_ALLOC
 	std::shared_ptr<DevIommu> iommu{}; // kDevice, kViommu: its IOMMU; null: the default
 	std::vector<uint32_t> holds{};     // objects it keeps busy (refs) until destroyed
+	std::shared_ptr<VirtState> virt{}; // its vIOMMU side (fake_viommu.h), or null
 	std::shared_ptr<EventQueue> eventq{}; // kFault, kVeventq: shared with its fd
 };
 

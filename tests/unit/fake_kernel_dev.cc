@@ -9,6 +9,7 @@
 #include "fake_hwpt.h"
 #include "fake_iopt.h"
 #include "fake_kernel_cmds.h"
+#include "fake_viommu.h"
 
 namespace fake {
 
@@ -33,7 +34,6 @@ namespace {
 
 const DevIommu kDefaultIommu{};
 constexpr uint32_t kVeventqDepthMax = 1u << 19;
-constexpr uint32_t kHwQueueMax = 2; // IOMMU_TEST_HW_QUEUE_MAX
 
 Object *Find(Ictx &ictx, uint32_t id, ObjType type)
 {
@@ -86,10 +86,11 @@ const DevIommu *DeviceIommu(const Ictx &ictx, uint32_t dev_id)
 }
 
 // iommufd_viommu_alloc_ioctl(): on a NEST_PARENT HWPT, which it holds; it
-// keeps a copy of the device's IOMMU.
+// keeps a copy of the device's IOMMU.  The mock's type loops its data back.
 int ViommuAlloc(Ucmd &u)
 {
 	auto c = u.Get<uapi_viommu_alloc>();
+	VirtState virt;
 
 	if (c.flags || c.type == UAPI_VIOMMU_TYPE_DEFAULT)
 		return -EOPNOTSUPP;
@@ -103,12 +104,16 @@ int ViommuAlloc(Ucmd &u)
 		return -ENOENT;
 	if (!(parent->hwpt->flags & UAPI_HWPT_ALLOC_NEST_PARENT))
 		return -EINVAL;
+	if (int rc = ViommuInit(u.ictx, c, &virt))
+		return rc;
 	c.out_viommu_id = NewObject(u.ictx, ObjType::kViommu, {c.hwpt_id});
 	u.ictx.objects[c.out_viommu_id].iommu = std::make_shared<DevIommu>(*iommu);
+	u.ictx.objects[c.out_viommu_id].virt = std::make_shared<VirtState>(virt);
 	return u.Respond(c);
 }
 
-// iommufd_vdevice_alloc_ioctl(): one vDEVICE per device.
+// iommufd_vdevice_alloc_ioctl(): one vDEVICE per device, one device per
+// virt_id of a vIOMMU.
 int VdeviceAlloc(Ucmd &u)
 {
 	auto c = u.Get<uapi_vdevice_alloc>();
@@ -117,9 +122,10 @@ int VdeviceAlloc(Ucmd &u)
 		return -ENOENT;
 	if (!DeviceIommu(u.ictx, c.dev_id))
 		return -ENOENT;
-	if (HasVdevice(u.ictx, c.dev_id))
+	if (HasVdevice(u.ictx, c.dev_id) || VirtIdTaken(u.ictx, c.viommu_id, c.virt_id))
 		return -EEXIST;
 	c.out_vdevice_id = NewObject(u.ictx, ObjType::kVdevice, {c.viommu_id, c.dev_id});
+	Virt(u.ictx.objects[c.out_vdevice_id]).virt_id = c.virt_id;
 	return u.Respond(c);
 }
 
@@ -149,12 +155,13 @@ int VeventqAlloc(Ucmd &u)
 
 // iommufd_hw_queue_alloc_ioctl(): the queue's memory must be mapped in the
 // IOAS under the vIOMMU's NEST_PARENT HWPT; the queue pins it (holds the
-// IOAS).  The mock takes queue 0, then queue 1.
+// IOAS).  The mock takes queue 0, then queue 1, which holds queue 0.
 int HwQueueAlloc(Ucmd &u)
 {
 	auto c = u.Get<uapi_hw_queue_alloc>();
 	std::vector<Pages> pages;
 	uint64_t last;
+	int rc;
 
 	if (c.flags || c.type == UAPI_HW_QUEUE_TYPE_DEFAULT)
 		return -EOPNOTSUPP;
@@ -170,9 +177,11 @@ int HwQueueAlloc(Ucmd &u)
 	const uint32_t ioas = u.ictx.objects[viommu->holds[0]].parent;
 	if (GetPages(u.ictx.objects[ioas].ioas, c.nesting_parent_iova, c.length, &pages))
 		return -ENOENT;
-	if (c.index >= kHwQueueMax)
-		return -EINVAL;
-	c.out_hw_queue_id = NewObject(u.ictx, ObjType::kHwQueue, {c.viommu_id, ioas});
+	std::vector<uint32_t> holds{c.viommu_id, ioas};
+	if ((rc = HwQueueIndex(u.ictx, c.viommu_id, c.index, &holds)))
+		return rc;
+	c.out_hw_queue_id = NewObject(u.ictx, ObjType::kHwQueue, holds);
+	Virt(u.ictx.objects[c.out_hw_queue_id]).index = c.index;
 	return u.Respond(c);
 }
 

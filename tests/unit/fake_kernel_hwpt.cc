@@ -4,6 +4,7 @@
 // nested domain and its IOTLB follow the selftest mock.
 #include "fake_hwpt.h"
 #include "fake_kernel_cmds.h"
+#include "fake_viommu.h"
 
 namespace fake {
 namespace {
@@ -236,12 +237,8 @@ int InvalidateObject(Ucmd &u, const uapi_hwpt_invalidate &c, uint32_t *done)
 	// Before vIOMMUs the lookup asked for a nested HWPT only.
 	if (it == u.ictx.objects.end() || (!viommus && it->second.type != ObjType::kHwptNested))
 		return -ENOENT;
-	// A vIOMMU takes entries of its own type; the fake checks the type
-	// (a zero-entry call) and does not model the entries.
 	if (it->second.type == ObjType::kViommu)
-		return c.data_type != it->second.iommu->viommu_inv_type ? -EINVAL
-		       : c.entry_num					 ? -EOPNOTSUPP
-									 : 0;
+		return InvalidateViommu(u.ictx, c.hwpt_id, c, done);
 	if (it->second.type != ObjType::kHwptNested || !it->second.hwpt)
 		return -EINVAL;
 	return InvalidateNested(*it->second.hwpt, c, done);
