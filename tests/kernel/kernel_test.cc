@@ -101,6 +101,7 @@ const std::map<std::string, std::string> kCommandOf = {
 	{ "iommufd_vdevice_alloc", "IOMMU_VDEVICE_ALLOC" },
 	{ "iommufd_hw_queue_alloc", "IOMMU_HW_QUEUE_ALLOC" },
 	{ "iommufd_fault_queue_alloc", "IOMMU_FAULT_QUEUE_ALLOC" },
+	{ "iommufd_veventq_alloc", "IOMMU_VEVENTQ_ALLOC" },
 };
 
 std::string FunctionOf(const std::string &call)
