@@ -38,8 +38,7 @@ protected:
 		queue_ = NewQueue();
 		ASSERT_NE(nullptr, queue_);
 		iopf_hwpt_ = IopfHwpt(queue_);
-		ASSERT_OK(iommufd_test_mock_domain_replace(ctx_, dev_.stdev_id, iopf_hwpt_,
-							   nullptr));
+		MoveTo(iopf_hwpt_);
 	}
 
 	void TearDown() override
@@ -54,12 +53,15 @@ protected:
 		HwptKernelTest::TearDown();
 	}
 
+	// Moves the mock device onto HWPT (or IOAS) @pt.
+	void MoveTo(uint32_t pt)
+	{
+		ASSERT_OK(iommufd_test_mock_domain_replace(ctx_, dev_.stdev_id, pt, nullptr));
+	}
+
 	// Moves the mock device back onto the IOAS (the kernel gives it a new
 	// automatic domain: the first one went when the device left it).
-	void MoveToIoas()
-	{
-		EXPECT_OK(iommufd_test_mock_domain_replace(ctx_, dev_.stdev_id, ioas_, nullptr));
-	}
+	void MoveToIoas() { MoveTo(ioas_); }
 
 	iommufd_fault_queue *NewQueue()
 	{
@@ -123,6 +125,24 @@ protected:
 		EXPECT_OK(iommufd_fault_queue_respond(queue_, cookie, code));
 	}
 
+	// One page request at @addr, read back from the queue and answered.
+	void RoundTrip(uint64_t addr)
+	{
+		Trigger(4, addr);
+		const std::vector<iommufd_fault> f = ReadAll(1);
+		ASSERT_EQ(1u, f.size());
+		EXPECT_EQ(addr, f[0].addr);
+		Respond(f[0].cookie);
+	}
+
+	// Group @grpid of @n records at @addr, @addr + 4 KiB...: n - 1 partial
+	// requests (needs the shim: see WithShim), then the last.
+	void TriggerGroup(uint32_t grpid, uint64_t addr, uint32_t n)
+	{
+		for (uint32_t i = 0; i < n; i++)
+			Trigger(grpid, addr + i * 4096ull, kPermR | (i + 1 < n ? kShimPartial : 0));
+	}
+
 	size_t Owed() const { return iommufd_fault_queue_owed(queue_); }
 
 	uint32_t parent_ = 0;
@@ -130,9 +150,9 @@ protected:
 	iommufd_fault_queue *queue_ = nullptr;
 };
 
-// The same, for tests that need multi-record groups: skips when the
+// @Fixture for tests that need multi-record groups: skips when the
 // iopf_group_shim module cannot be loaded, saying why.
-class FaultGroupKernelTest : public FaultKernelTest {
+template <typename Fixture> class WithShim : public Fixture {
 protected:
 	void SetUp() override
 	{
@@ -142,14 +162,8 @@ protected:
 			GTEST_SKIP() << "multi-record page-request groups need the "
 					"iopf_group_shim module: "
 				     << missing;
-		FaultKernelTest::SetUp();
-	}
-
-	// Group @grpid of @n records at @addr, @addr + 4 KiB...: n - 1 partial
-	// requests, then the last.
-	void TriggerGroup(uint32_t grpid, uint64_t addr, uint32_t n)
-	{
-		for (uint32_t i = 0; i < n; i++)
-			Trigger(grpid, addr + i * 4096ull, kPermR | (i + 1 < n ? kShimPartial : 0));
+		Fixture::SetUp();
 	}
 };
+
+class FaultGroupKernelTest : public WithShim<FaultKernelTest> {};

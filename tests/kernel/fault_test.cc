@@ -188,12 +188,8 @@ TEST_F(FaultKernelTest, CloseWithGroupsOwed)
 	queue_ = NewQueue();
 	ASSERT_NE(nullptr, queue_);
 	iopf_hwpt_ = IopfHwpt(queue_);
-	ASSERT_OK(iommufd_test_mock_domain_replace(ctx_, dev_.stdev_id, iopf_hwpt_, nullptr));
-	Trigger(9, 0x9000);
-	const std::vector<iommufd_fault> f = ReadAll(1);
-	ASSERT_EQ(1u, f.size());
-	EXPECT_EQ(0x9000u, f[0].addr);
-	Respond(f[0].cookie);
+	MoveTo(iopf_hwpt_);
+	RoundTrip(0x9000);
 }
 
 // Closing while a HWPT still names the queue: the handle is freed, the
@@ -224,13 +220,9 @@ TEST_F(FaultKernelTest, PagingHwptWithFaultId)
 		return;
 	}
 	ASSERT_OK(iommufd_hwpt_alloc(ctx_, dev_.dev_id, ioas_, &o, &id));
-	ASSERT_OK(iommufd_test_mock_domain_replace(ctx_, dev_.stdev_id, id, nullptr));
-	Trigger(4, 0x7000);
-	const std::vector<iommufd_fault> f = ReadAll(1);
-	ASSERT_EQ(1u, f.size());
-	EXPECT_EQ(0x7000u, f[0].addr);
-	Respond(f[0].cookie);
-	ASSERT_OK(iommufd_test_mock_domain_replace(ctx_, dev_.stdev_id, iopf_hwpt_, nullptr));
+	MoveTo(id);
+	RoundTrip(0x7000);
+	MoveTo(iopf_hwpt_);
 	Destroy(id);
 }
 
