@@ -183,19 +183,13 @@ static int unblock(struct ifd_pump *p, const char *fn)
 	return arm_queue(p, fn, true);
 }
 
-/* No room (for the next group): stop reading until the consumer moves
- * past @head, the index the room was measured at. */
-static ssize_t block(struct ifd_pump *p, uint32_t head, const char *fn)
+/* Ask the consumer for a kick once it moves past @head -- every time the
+ * pump goes back to sleep blocked, not only the first: the kick that woke
+ * it may have answered an earlier request (the consumer swaps the flag
+ * some time after it moved), and a kick spent that way must not leave
+ * the pump waiting for one that never comes. */
+static ssize_t wait_for_room(struct ifd_pump *p, uint32_t head, const char *fn)
 {
-	int rc;
-
-	if (!p->blocked) {
-		bump(&p->full, 1);
-		p->blocked = true;
-		rc = arm_queue(p, fn, false);
-		if (rc)
-			return rc;
-	}
 	p->blocked_head = head;
 	atomic_store_explicit(&p->producer_waiting, 1, memory_order_relaxed);
 	atomic_thread_fence(memory_order_seq_cst);
@@ -203,6 +197,18 @@ static ssize_t block(struct ifd_pump *p, uint32_t head, const char *fn)
 	if (ifd_ring_head(p->ring) != head)
 		return unblock(p, fn);
 	return 0;
+}
+
+/* No room (for the next group): stop reading until the consumer moves
+ * past @head, the index the room was measured at. */
+static ssize_t block(struct ifd_pump *p, uint32_t head, const char *fn)
+{
+	int rc;
+
+	bump(&p->full, 1);
+	p->blocked = true;
+	rc = arm_queue(p, fn, false);
+	return rc ? rc : wait_for_room(p, head, fn);
 }
 
 static void wake_consumer(struct ifd_pump *p)
@@ -225,8 +231,8 @@ static ssize_t pump_step(struct ifd_pump *p, const char *fn)
 	drain_kicks(p);
 	head = ifd_ring_head(p->ring);
 	if (p->blocked) {
-		if (head == p->blocked_head)
-			return 0; /* no room made: the kernel keeps the records */
+		if (head == p->blocked_head) /* no room made: the kernel keeps the records */
+			return wait_for_room(p, head, fn);
 		rc = unblock(p, fn);
 		if (rc)
 			return rc;
@@ -255,6 +261,10 @@ static ssize_t pump_step(struct ifd_pump *p, const char *fn)
 
 ssize_t ifd_pump_pump(struct ifd_pump *p, const char *fn)
 {
+	int rc = pump_failed(p, fn);
+
+	if (rc)
+		return rc;
 	if (atomic_load_explicit(&p->running, memory_order_acquire))
 		return ifd_fail(p->ctx, EBUSY,
 				"%s: the library's pump thread is the producer; "
@@ -291,11 +301,11 @@ int ifd_pump_start(struct ifd_pump *p, const char *fn)
 	sigset_t all, old;
 	int rc;
 
-	if (atomic_load_explicit(&p->running, memory_order_acquire))
-		return ifd_fail(p->ctx, EBUSY, "%s: the pump thread runs already", fn);
 	rc = pump_failed(p, fn);
 	if (rc)
 		return rc;
+	if (atomic_load_explicit(&p->running, memory_order_acquire))
+		return ifd_fail(p->ctx, EBUSY, "%s: the pump thread runs already", fn);
 	atomic_store_explicit(&p->stopping, false, memory_order_relaxed);
 	/* The thread takes no signals: they belong to the application's
 	 * threads. */
@@ -344,22 +354,35 @@ static uint32_t wait_for_pump(struct ifd_pump *p)
 	return n;
 }
 
+static bool failed(const struct ifd_pump *p)
+{
+	return atomic_load_explicit(&p->error, memory_order_acquire);
+}
+
 ssize_t ifd_pump_ready(struct ifd_pump *p, const char *fn)
 {
 	uint32_t n = ifd_ring_ready(p->ring);
+	bool cleared = false;
 
-	/* consumer_waiting still set: the eventfd is clear already, and the
-	 * pump will write it for the next record -- no system call. */
-	if (!n && !atomic_load_explicit(&p->consumer_waiting, memory_order_relaxed))
-		n = wait_for_pump(p);
 	if (n)
 		return n;
-	if (!atomic_load_explicit(&p->error, memory_order_acquire))
+	/* consumer_waiting still set: the eventfd is clear already, and the
+	 * pump will write it for the next record -- no system call.  Nor
+	 * once the pump failed: the eventfd stays readable then. */
+	if (!failed(p) && !atomic_load_explicit(&p->consumer_waiting, memory_order_relaxed)) {
+		n = wait_for_pump(p);
+		if (n)
+			return n;
+		cleared = true;
+	}
+	if (!failed(p))
 		return 0;
 	/* Records pushed before the failure come first. */
 	n = ifd_ring_ready(p->ring);
 	if (n)
 		return n;
+	if (cleared) /* the failure came while we cleared: readable again */
+		eventfd_post(p->event_fd);
 	return pump_failed(p, fn);
 }
 
@@ -474,6 +497,21 @@ int ifd_pump_fd(const struct ifd_pump *p)
 struct ifd_ring *ifd_pump_ring(const struct ifd_pump *p)
 {
 	return p->ring;
+}
+
+void *ifd_pump_queue(const struct ifd_pump *p)
+{
+	return p->queue;
+}
+
+struct iommufd_ctx *ifd_pump_ctx(const struct ifd_pump *p)
+{
+	return p->ctx;
+}
+
+void *ifd_pump_scratch(const struct ifd_pump *p)
+{
+	return p->staging;
 }
 
 void ifd_pump_get_stats(const struct ifd_pump *p, struct ifd_pump_stats *s)

@@ -12,21 +12,16 @@
 #ifndef LIBIOMMUFD_RING_PUMP_H
 #define LIBIOMMUFD_RING_PUMP_H
 
-#include <stddef.h>
-#include <stdint.h>
 #include <sys/types.h>
+
+#include "ring_core.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-#ifndef IFD_HIDDEN
-#define IFD_HIDDEN __attribute__((visibility("hidden")))
-#endif
-
 struct iommufd_ctx;
 struct ifd_pump;
-struct ifd_ring;
 
 /* What a ring type tells the pump. */
 struct ifd_pump_ops {
@@ -59,6 +54,8 @@ IFD_HIDDEN void ifd_pump_free(struct ifd_pump *pump);
 IFD_HIDDEN int ifd_pump_eventfd(const struct ifd_pump *pump);
 IFD_HIDDEN int ifd_pump_fd(const struct ifd_pump *pump);
 IFD_HIDDEN struct ifd_ring *ifd_pump_ring(const struct ifd_pump *pump);
+IFD_HIDDEN void *ifd_pump_queue(const struct ifd_pump *pump);
+IFD_HIDDEN struct iommufd_ctx *ifd_pump_ctx(const struct ifd_pump *pump);
 
 /* ---- the producer ------------------------------------------------------- */
 
@@ -79,6 +76,27 @@ IFD_HIDDEN ssize_t ifd_pump_ready(struct ifd_pump *pump, const char *fn);
 IFD_HIDDEN void ifd_pump_taken(struct ifd_pump *pump, uint32_t n);
 
 IFD_HIDDEN void ifd_pump_get_stats(const struct ifd_pump *pump, struct ifd_pump_stats *stats);
+/* capacity * ops->slot_size bytes the pump uses only while it pumps: free
+ * to use once it is stopped for good (a ring's last answers). */
+IFD_HIDDEN void *ifd_pump_scratch(const struct ifd_pump *pump);
+
+/* ---- what the public rings share (ring_opts.c) ------------------------- */
+
+struct iommufd_ring_opts;
+struct iommufd_ring_stats;
+
+/* ifd_pump_new() as @opts say (NULL: the defaults), the thread started if
+ * they ask for it.  Return: 0, or a negative errno with a sentence in
+ * @ctx under @fn. */
+IFD_HIDDEN int ifd_ring_open(const struct ifd_pump_ops *ops, void *queue, int queue_fd,
+			     struct iommufd_ctx *ctx, const char *fn,
+			     const struct iommufd_ring_opts *opts, struct ifd_pump **pump);
+/* -EINVAL: "@fn: the ring is NULL". */
+IFD_HIDDEN int ifd_ring_null(const char *fn);
+/* The public stats of @pump into the caller's @stats, as far as its sz
+ * reaches.  Return: 0 or -EINVAL. */
+IFD_HIDDEN int ifd_ring_stats(const struct ifd_pump *pump, const char *fn,
+			      struct iommufd_ring_stats *stats);
 
 #ifdef __cplusplus
 }

@@ -21,5 +21,6 @@
 #include <libiommufd/viommu.h>
 #include <libiommufd/fault.h>
 #include <libiommufd/veventq.h>
+#include <libiommufd/ring.h>
 
 #endif

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
@@ -28,6 +29,7 @@
 
 #include "ring_core.h"
 #include "ring_pump.h"
+#include "ring_test_support.h"
 
 namespace {
 
@@ -117,10 +119,10 @@ private:
 
 const ifd_pump_ops kOps = {sizeof(Rec), TestQueue::ReadOp};
 
-bool Readable(int fd, int timeout_ms = 0)
+// The @i-th record ready in @pump's ring.
+const Rec &At(const ifd_pump *pump, uint32_t i)
 {
-	pollfd p = {fd, POLLIN, 0};
-	return poll(&p, 1, timeout_ms) == 1;
+	return *static_cast<const Rec *>(ifd_ring_slot(ifd_pump_ring(pump), i));
 }
 
 int OpenFds()
@@ -151,9 +153,7 @@ protected:
 		if (n > max)
 			n = max;
 		for (ssize_t i = 0; i < n; i++)
-			seqs->push_back(static_cast<const Rec *>(ifd_ring_slot(ifd_pump_ring(pump_),
-									    static_cast<uint32_t>(i)))
-						->seq);
+			seqs->push_back(At(pump_, uint32_t(i)).seq);
 		ifd_pump_taken(pump_, static_cast<uint32_t>(n));
 		return n;
 	}
@@ -174,27 +174,27 @@ TEST_F(RingPump, MovesRecordsAndSignalsOnce)
 
 	New(8);
 	EXPECT_EQ(0, ifd_pump_pump(pump_, "pump")) << "nothing waiting";
-	EXPECT_FALSE(Readable(ifd_pump_eventfd(pump_)));
-	EXPECT_FALSE(Readable(ifd_pump_fd(pump_)));
+	EXPECT_FALSE(FdReadable(ifd_pump_eventfd(pump_)));
+	EXPECT_FALSE(FdReadable(ifd_pump_fd(pump_)));
 	q_.Raise(2);
 	q_.Raise(1);
-	EXPECT_TRUE(Readable(ifd_pump_fd(pump_))) << "the queue has records, the ring room";
+	EXPECT_TRUE(FdReadable(ifd_pump_fd(pump_))) << "the queue has records, the ring room";
 	EXPECT_EQ(3, ifd_pump_pump(pump_, "pump"));
-	EXPECT_FALSE(Readable(ifd_pump_fd(pump_)));
-	EXPECT_TRUE(Readable(ifd_pump_eventfd(pump_))) << "the first record is signalled "
+	EXPECT_FALSE(FdReadable(ifd_pump_fd(pump_)));
+	EXPECT_TRUE(FdReadable(ifd_pump_eventfd(pump_))) << "the first record is signalled "
 							  "before any take";
 	q_.Raise(1);
 	EXPECT_EQ(1, ifd_pump_pump(pump_, "pump"));
 	EXPECT_EQ(1u, Stats().signals) << "the consumer has not taken: no second signal";
 	EXPECT_EQ(4, Take(&got));
-	EXPECT_TRUE(Readable(ifd_pump_eventfd(pump_))) << "cleared only by a take finding none";
+	EXPECT_TRUE(FdReadable(ifd_pump_eventfd(pump_))) << "cleared only by a take finding none";
 	EXPECT_EQ(0, Take(&got));
-	EXPECT_FALSE(Readable(ifd_pump_eventfd(pump_)));
+	EXPECT_FALSE(FdReadable(ifd_pump_eventfd(pump_)));
 	EXPECT_EQ(0, Take(&got)) << "again: no system call needed";
 	EXPECT_EQ((std::vector<uint64_t>{0, 1, 2, 3}), got);
 	q_.Raise(3);
 	EXPECT_EQ(3, ifd_pump_pump(pump_, "pump"));
-	EXPECT_TRUE(Readable(ifd_pump_eventfd(pump_)));
+	EXPECT_TRUE(FdReadable(ifd_pump_eventfd(pump_)));
 	auto s = Stats();
 	EXPECT_EQ(7u, s.pushed);
 	EXPECT_EQ(4u, s.taken);
@@ -214,10 +214,10 @@ TEST_F(RingPump, EventfdStaysReadableWhileRecordsWait)
 	q_.Raise(3);
 	ASSERT_EQ(3, ifd_pump_pump(pump_, "pump"));
 	EXPECT_EQ(1, Take(&got, 1));
-	EXPECT_TRUE(Readable(ifd_pump_eventfd(pump_)));
+	EXPECT_TRUE(FdReadable(ifd_pump_eventfd(pump_)));
 	EXPECT_EQ(2, Take(&got, 2));
 	EXPECT_EQ(0, Take(&got));
-	EXPECT_FALSE(Readable(ifd_pump_eventfd(pump_)));
+	EXPECT_FALSE(FdReadable(ifd_pump_eventfd(pump_)));
 }
 
 // Full: the pump stops reading, and its fd goes quiet so that a
@@ -230,11 +230,11 @@ TEST_F(RingPump, FullRingIsNotReadAndQuiet)
 	for (int i = 0; i < 10; i++)
 		q_.Raise(1);
 	EXPECT_EQ(4, ifd_pump_pump(pump_, "pump"));
-	EXPECT_TRUE(Readable(ifd_pump_fd(pump_))) << "the queue still has records";
+	EXPECT_TRUE(FdReadable(ifd_pump_fd(pump_))) << "the queue still has records";
 	EXPECT_EQ(0, ifd_pump_pump(pump_, "pump")) << "full";
 	const unsigned reads = q_.reads();
 	EXPECT_EQ(1u, Stats().full);
-	EXPECT_FALSE(Readable(ifd_pump_fd(pump_))) << "full: the pump fd is quiet";
+	EXPECT_FALSE(FdReadable(ifd_pump_fd(pump_))) << "full: the pump fd is quiet";
 	for (int i = 0; i < 5; i++)
 		EXPECT_EQ(0, ifd_pump_pump(pump_, "pump"));
 	EXPECT_EQ(reads, q_.reads()) << "never read while full";
@@ -242,18 +242,18 @@ TEST_F(RingPump, FullRingIsNotReadAndQuiet)
 	EXPECT_EQ(6u, q_.waiting()) << "the records wait in the kernel";
 
 	EXPECT_EQ(1, Take(&got, 1));
-	EXPECT_TRUE(Readable(ifd_pump_fd(pump_))) << "room made: the pump is woken";
+	EXPECT_TRUE(FdReadable(ifd_pump_fd(pump_))) << "room made: the pump is woken";
 	EXPECT_EQ(1, ifd_pump_pump(pump_, "pump"));
 	EXPECT_EQ(0, ifd_pump_pump(pump_, "pump"));
 	EXPECT_EQ(2u, Stats().full);
-	EXPECT_FALSE(Readable(ifd_pump_fd(pump_))) << "the kick was read back";
+	EXPECT_FALSE(FdReadable(ifd_pump_fd(pump_))) << "the kick was read back";
 	while (Take(&got) > 0 || ifd_pump_pump(pump_, "pump") > 0)
 		;
 	EXPECT_EQ(10u, got.size());
 	EXPECT_EQ(0u, q_.waiting());
 	for (uint64_t i = 0; i < got.size(); i++)
 		EXPECT_EQ(i, got[i]);
-	EXPECT_FALSE(Readable(ifd_pump_fd(pump_)));
+	EXPECT_FALSE(FdReadable(ifd_pump_fd(pump_)));
 }
 
 // A group that does not fit the room left waits until it does.
@@ -267,7 +267,7 @@ TEST_F(RingPump, GroupWaitsForRoomWhole)
 	EXPECT_EQ(3, ifd_pump_pump(pump_, "pump"));
 	EXPECT_EQ(0, ifd_pump_pump(pump_, "pump")) << "3 do not fit in 1";
 	EXPECT_EQ(1u, Stats().full);
-	EXPECT_FALSE(Readable(ifd_pump_fd(pump_)));
+	EXPECT_FALSE(FdReadable(ifd_pump_fd(pump_)));
 	EXPECT_EQ(1, Take(&got, 1));
 	EXPECT_EQ(0, ifd_pump_pump(pump_, "pump")) << "3 do not fit in 2";
 	EXPECT_EQ(2, Take(&got, 2));
@@ -293,7 +293,7 @@ TEST_F(RingPump, GroupLargerThanRingStopsThePump)
 				  "pump: the pump stopped: the next group is larger than the whole "
 				  "ring (capacity 4)"))
 		<< iommufd_ctx_last_error(nullptr);
-	EXPECT_TRUE(Readable(ifd_pump_eventfd(pump_)));
+	EXPECT_TRUE(FdReadable(ifd_pump_eventfd(pump_)));
 	EXPECT_EQ(-EMSGSIZE, Take(&got));
 	EXPECT_NE(nullptr, strstr(iommufd_ctx_last_error(nullptr), "take: the pump stopped"));
 	EXPECT_EQ(-EMSGSIZE, Take(&got)) << "for good";
@@ -309,17 +309,17 @@ TEST_F(RingPump, ReadErrorReachesTheConsumerAfterTheRecords)
 	q_.Raise(2);
 	ASSERT_EQ(0, ifd_pump_start(pump_, "start"));
 	while (Take(&got) == 0)
-		ASSERT_TRUE(Readable(ifd_pump_eventfd(pump_), 10000));
+		ASSERT_TRUE(FdReadable(ifd_pump_eventfd(pump_), 10000));
 	q_.Raise(1);
 	q_.Fail(EFAULT);
 	ssize_t rc;
 	while ((rc = Take(&got)) >= 0) {
 		if (!rc) {
-			ASSERT_TRUE(Readable(ifd_pump_eventfd(pump_), 10000)) << "never woken";
+			ASSERT_TRUE(FdReadable(ifd_pump_eventfd(pump_), 10000)) << "never woken";
 		}
 	}
 	EXPECT_EQ(-EFAULT, rc);
-	EXPECT_TRUE(Readable(ifd_pump_eventfd(pump_))) << "stays readable: the error is for good";
+	EXPECT_TRUE(FdReadable(ifd_pump_eventfd(pump_))) << "stays readable: the error is for good";
 	EXPECT_LE(2u, got.size()) << "the pump may have read the third record before failing";
 	EXPECT_EQ(0, ifd_pump_stop(pump_)) << "the thread ended itself: join it";
 	EXPECT_EQ(-EFAULT, ifd_pump_pump(pump_, "pump"));
@@ -439,8 +439,7 @@ StressResult Stress(TestQueue &q, ifd_pump *pump, uint64_t records, bool caller_
 	if (caller_pump)
 		pumper = std::thread([&] {
 			while (!done.load()) {
-				pollfd p = {ifd_pump_fd(pump), POLLIN, 0};
-				if (poll(&p, 1, 100) == 1) {
+				if (FdReadable(ifd_pump_fd(pump), 100)) {
 					ASSERT_GE(ifd_pump_pump(pump, "pump"), 0);
 				}
 			}
@@ -457,20 +456,15 @@ StressResult Stress(TestQueue &q, ifd_pump *pump, uint64_t records, bool caller_
 			break;
 		}
 		if (n == 0) {
-			pollfd p = {ifd_pump_eventfd(pump), POLLIN, 0};
-			if (poll(&p, 1, 30000) != 1) {
+			if (!FdReadable(ifd_pump_eventfd(pump), 30000)) {
 				r.timeouts++;
 				break;
 			}
 			continue;
 		}
-		uint32_t take = static_cast<uint32_t>(n) < 1 + batch % 4 ? static_cast<uint32_t>(n)
-									 : 1 + batch % 4;
-		batch++;
-		for (uint32_t i = 0; i < take; i++) {
-			auto *rec = static_cast<const Rec *>(ifd_ring_slot(ifd_pump_ring(pump), i));
-			r.bad_order += rec->seq != expect++;
-		}
+		const uint32_t take = std::min(uint32_t(n), 1 + batch++ % 4);
+		for (uint32_t i = 0; i < take; i++)
+			r.bad_order += At(pump, i).seq != expect++;
 		ifd_pump_taken(pump, take);
 		r.taken += take;
 		if (batch % 128 == 0)
