@@ -49,6 +49,76 @@ static void ifd_py_raise(long rc, const char *fn)
 	}
 }
 
+/* Attach a call's partial progress to the exception being raised. */
+static void ifd_py_note_progress(const char *name, unsigned long long done)
+{
+	PyObject *type, *value, *tb, *n;
+
+	PyErr_Fetch(&type, &value, &tb);
+	PyErr_NormalizeException(&type, &value, &tb);
+	n = PyLong_FromUnsignedLongLong(done);
+	if (value && n)
+		PyObject_SetAttrString(value, name, n);
+	Py_XDECREF(n);
+	PyErr_Restore(type, value, tb);
+}
+
+/* Add an out-parameter to what a call returns: None (a status) gives way
+ * to the first value; more values make a tuple.  (SWIG's own helper
+ * changed between 4.1 and 4.3, so the binding keeps one rule of its own.) */
+static PyObject *ifd_py_append(PyObject *result, PyObject *obj)
+{
+	if (!obj) {
+		Py_XDECREF(result);
+		return NULL;
+	}
+	if (!result || result == Py_None) {
+		Py_XDECREF(result);
+		return obj;
+	}
+	if (!PyTuple_Check(result)) {
+		PyObject *t = PyTuple_Pack(2, result, obj);
+
+		Py_DECREF(result);
+		Py_DECREF(obj);
+		return t;
+	}
+	Py_ssize_t n = PyTuple_GET_SIZE(result);
+	PyObject *t = PyTuple_New(n + 1);
+
+	if (t) {
+		for (Py_ssize_t i = 0; i < n; i++) {
+			Py_INCREF(PyTuple_GET_ITEM(result, i));
+			PyTuple_SET_ITEM(t, i, PyTuple_GET_ITEM(result, i));
+		}
+		PyTuple_SET_ITEM(t, n, obj);
+	} else {
+		Py_DECREF(obj);
+	}
+	Py_DECREF(result);
+	return t;
+}
+
+/* An integer argument that must fit @max (an unsigned C type). */
+static int ifd_py_unsigned(PyObject *o, unsigned long long max, unsigned long long *out)
+{
+	unsigned long long v;
+
+	if (!PyLong_Check(o)) {
+		PyErr_Format(PyExc_TypeError, "expected an int, not %.100s", Py_TYPE(o)->tp_name);
+		return -1;
+	}
+	v = PyLong_AsUnsignedLongLong(o);
+	if (v == (unsigned long long)-1 && PyErr_Occurred())
+		return -1;
+	if (v > max) {
+		PyErr_Format(PyExc_OverflowError, "%llu does not fit the argument", v);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
 /* Borrow the memory of @o for one call; @elem > 1 asks for whole records. */
 static int ifd_py_get_buffer(PyObject *o, Py_buffer *view, int writable, size_t elem,
 			     const char *what)
@@ -124,16 +194,85 @@ IFD_PY_VALUE(iommufd_fault_ring_eventfd)
 IFD_PY_VALUE(iommufd_fault_ring_pump_fd)
 IFD_PY_VALUE(iommufd_vevent_ring_eventfd)
 IFD_PY_VALUE(iommufd_vevent_ring_pump_fd)
+/* Invalidations say how far they got also when they fail: the exception
+ * carries it as .handled (the entry at that index is the one refused). */
+%define IFD_PY_PROGRESS(NAME, ARG)
+%typemap(out) int NAME {
+	if ($1 < 0) {
+		ifd_py_raise($1, "$symname");
+		ifd_py_note_progress("handled", *ARG);
+		SWIG_fail;
+	}
+	$result = SWIG_Py_Void();
+}
+%enddef
+IFD_PY_PROGRESS(iommufd_hwpt_invalidate, arg6)
+IFD_PY_PROGRESS(iommufd_viommu_invalidate, arg6)
+/* The package opens contexts through _ctx_open (below): name the C call. */
+%typemap(out) int _ctx_open {
+	if ($1 < 0) {
+		ifd_py_raise($1, "iommufd_ctx_open");
+		SWIG_fail;
+	}
+	$result = SWIG_Py_Void();
+}
 /* A struct member, not a call. */
 %typemap(out) int log_level { $result = PyLong_FromLong($1); }
+
+/* ---- out-parameters ---------------------------------------------------------- */
+
+/* The names libiommufd.i gives OUTPUT / INOUT, typed here with
+ * ifd_py_append() (see above). */
+%define IFD_PY_OUT(CTYPE, NAME, TOPY)
+%typemap(in, numinputs=0) CTYPE *NAME (CTYPE tmp = 0) { $1 = &tmp; }
+%typemap(argout) CTYPE *NAME {
+	$result = ifd_py_append($result, TOPY(tmp$argnum));
+	if (!$result)
+		SWIG_fail;
+}
+%enddef
+%define IFD_PY_INOUT(CTYPE, NAME, MAX, TOPY)
+%typemap(in) CTYPE *NAME (CTYPE tmp = 0) {
+	unsigned long long v;
+
+	if (ifd_py_unsigned($input, MAX, &v) < 0)
+		SWIG_fail;
+	tmp = (CTYPE)v;
+	$1 = &tmp;
+}
+%typemap(argout) CTYPE *NAME {
+	$result = ifd_py_append($result, TOPY(tmp$argnum));
+	if (!$result)
+		SWIG_fail;
+}
+%enddef
+IFD_PY_OUT(uint32_t, ioas_id, PyLong_FromUnsignedLong)
+IFD_PY_OUT(uint32_t, hwpt_id, PyLong_FromUnsignedLong)
+IFD_PY_OUT(uint32_t, dev_id, PyLong_FromUnsignedLong)
+IFD_PY_OUT(uint32_t, stdev_id, PyLong_FromUnsignedLong)
+IFD_PY_OUT(uint32_t, viommu_id, PyLong_FromUnsignedLong)
+IFD_PY_OUT(uint32_t, vdevice_id, PyLong_FromUnsignedLong)
+IFD_PY_OUT(uint32_t, hw_queue_id, PyLong_FromUnsignedLong)
+IFD_PY_OUT(uint32_t, access_pages_id, PyLong_FromUnsignedLong)
+IFD_PY_OUT(uint64_t, unmapped, PyLong_FromUnsignedLongLong)
+IFD_PY_OUT(uint64_t, alignment, PyLong_FromUnsignedLongLong)
+IFD_PY_OUT(uint64_t, value, PyLong_FromUnsignedLongLong)
+IFD_PY_OUT(uint64_t, nr_dirty, PyLong_FromUnsignedLongLong)
+IFD_PY_OUT(int, access_fd, PyLong_FromLong)
+IFD_PY_INOUT(uint64_t, iova, UINT64_MAX, PyLong_FromUnsignedLongLong)
+IFD_PY_INOUT(uint64_t, dst_iova, UINT64_MAX, PyLong_FromUnsignedLongLong)
+IFD_PY_INOUT(uint32_t, entry_num, UINT32_MAX, PyLong_FromUnsignedLong)
+IFD_PY_INOUT(size_t, pos, SIZE_MAX, PyLong_FromSize_t)
 
 /* ---- handles through T ** ------------------------------------------------- */
 
 %define IFD_PY_HANDLE_OUT(TYPE)
 %typemap(in, numinputs=0) struct TYPE ** (struct TYPE *tmp = NULL) { $1 = &tmp; }
 %typemap(argout) struct TYPE ** {
-	$result = SWIG_Python_AppendOutput($result,
+	$result = ifd_py_append($result,
 		SWIG_NewPointerObj(SWIG_as_voidptr(tmp$argnum), $*1_descriptor, 0));
+	if (!$result)
+		SWIG_fail;
 }
 %enddef
 IFD_PY_HANDLE_OUT(iommufd_ctx)
@@ -146,7 +285,9 @@ IFD_PY_HANDLE_OUT(iommufd_vevent_ring)
 /* Addresses of mmap()ed ranges, as ints (the package wraps them). */
 %typemap(in, numinputs=0) void **addr (void *tmp = NULL) { $1 = &tmp; }
 %typemap(argout) void **addr {
-	$result = SWIG_Python_AppendOutput($result, PyLong_FromVoidPtr(tmp$argnum));
+	$result = ifd_py_append($result, PyLong_FromVoidPtr(tmp$argnum));
+	if (!$result)
+		SWIG_fail;
 }
 %typemap(in) void *addr {
 	$1 = PyLong_AsVoidPtr($input);
@@ -167,9 +308,14 @@ IFD_PY_HANDLE_OUT(iommufd_vevent_ring)
 	$1 = tmp;
 }
 %typemap(argout) struct TYPE *NAME {
-	$result = SWIG_Python_AppendOutput($result,
-		SWIG_NewPointerObj(SWIG_as_voidptr(tmp$argnum), $1_descriptor, SWIG_POINTER_OWN));
-	tmp$argnum = NULL;
+	PyObject *o = SWIG_NewPointerObj(SWIG_as_voidptr(tmp$argnum), $1_descriptor,
+					 SWIG_POINTER_OWN);
+
+	if (o)
+		tmp$argnum = NULL; /* the object owns it now */
+	$result = ifd_py_append($result, o);
+	if (!$result)
+		SWIG_fail;
 }
 %typemap(freearg) struct TYPE *NAME { free(tmp$argnum); }
 %enddef
@@ -188,8 +334,10 @@ IFD_PY_STRUCT_OUT(iommufd_ring_stats, stats, tmp->sz = sizeof(*tmp))
 	$1 = &tmp;
 }
 %typemap(argout) struct iommufd_fault_group *group {
-	$result = SWIG_Python_AppendOutput($result,
+	$result = ifd_py_append($result,
 		Py_BuildValue("(II)", tmp$argnum.count, tmp$argnum.cookie));
+	if (!$result)
+		SWIG_fail;
 }
 
 /* ---- buffers ------------------------------------------------------------- */
@@ -273,6 +421,12 @@ IFD_PY_RECORDS(const struct iommufd_fault_response, responses, size_t, count, 0)
 IFD_PY_RECORDS(struct iommufd_vevent, events, size_t, max, 1)
 IFD_PY_RECORDS(const int32_t, fds, uint32_t, count, 0)
 
+/* Record sizes, checked against the package's struct formats at import. */
+%constant size_t SIZEOF_IOVA_RANGE = sizeof(struct iommufd_iova_range);
+%constant size_t SIZEOF_FAULT = sizeof(struct iommufd_fault);
+%constant size_t SIZEOF_FAULT_RESPONSE = sizeof(struct iommufd_fault_response);
+%constant size_t SIZEOF_VEVENT = sizeof(struct iommufd_vevent);
+
 /* ---- opening a context ---------------------------------------------------- */
 
 /* The path lives in a Python object only for this call, so the package
@@ -286,3 +440,14 @@ static int _ctx_open(const char *path, int log_level, struct iommufd_ctx **ctxp)
 	return iommufd_ctx_open(&opts, ctxp);
 }
 %}
+
+/* The vendor data of GET_HW_INFO as bytes (as much as the kernel sent). */
+%extend iommufd_hw_info {
+	PyObject *raw_bytes()
+	{
+		uint32_t n = $self->data_len < IOMMUFD_HW_INFO_MAX_DATA ? $self->data_len
+									  : IOMMUFD_HW_INFO_MAX_DATA;
+
+		return PyBytes_FromStringAndSize((const char *)$self->raw, n);
+	}
+}
