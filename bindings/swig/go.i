@@ -143,9 +143,13 @@ static long ifd_go_layout(const char *type, int what)
 }
 %}
 
+/* `type` is a Go keyword: the fields of that name read as GetType(). */
+%rename(Type) type;
+
 /* A path for iommufd_ctx_opts that the caller owns: the stock char *
  * setter copies into memory nobody frees.  Go passes a pinned,
  * NUL-terminated byte slice; the library reads it during the call only. */
+%ignore iommufd_ctx_opts::path;
 %extend iommufd_ctx_opts {
 	void set_path_ptr(const void *p) { $self->path = p; }
 }

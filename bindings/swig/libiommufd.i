@@ -25,6 +25,12 @@
 %include <stdint.i>
 %include <typemaps.i>
 
+/* Go's typemaps first: go.i redefines the OUTPUT / INOUT typemaps the
+ * %apply lines below copy (as exact-width Go pointers). */
+#ifdef SWIGGO
+%include "go.i"
+#endif
+
 /* <sys/types.h> is not parsed: the read/take/batch calls return ssize_t. */
 typedef long ssize_t;
 
@@ -95,9 +101,6 @@ IFD_OPTS_CTOR(iommufd_viommu_alloc_opts)
 
 #ifdef SWIGPYTHON
 %include "python.i"
-#endif
-#ifdef SWIGGO
-%include "go.i"
 #endif
 
 /* ---- the API -------------------------------------------------------------- */

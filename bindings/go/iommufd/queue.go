@@ -1,0 +1,95 @@
+package iommufd
+
+import (
+	"context"
+	"os"
+	"sync"
+	"unsafe"
+)
+
+// queue is what FaultQueue and VeventQueue share: the C handle, the
+// poller, and the lock that keeps Close away from the C calls.
+type queue struct {
+	mu sync.RWMutex
+	h  uintptr // the C handle; 0 once closed
+	id uint32
+	w  *waiter
+}
+
+// open finishes a queue the C library allocated: its ID and its poller.
+// On failure the C queue is closed again.
+func (q *queue) open(op string, h uintptr, id func(uintptr) uint32, fd func(uintptr) int,
+	closeFn func(uintptr) int) error {
+	w, err := newWaiter(fd(h), op)
+	if err != nil {
+		closeFn(h)
+		return &Error{Op: op, Errno: errnoOf(err), Msg: op + ": polling its fd: " + err.Error()}
+	}
+	q.h, q.id, q.w = h, id(h), w
+	return nil
+}
+
+func (q *queue) fd(fd func(uintptr) int) int {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	if q.h == 0 {
+		return -1
+	}
+	return fd(q.h)
+}
+
+// call runs fn on the handle unless the queue is closed.
+func (q *queue) call(op string, fn func(h uintptr) int64) (int64, error) {
+	q.mu.RLock()
+	defer q.mu.RUnlock()
+	if q.h == 0 {
+		return 0, errClosed(op)
+	}
+	begin()
+	rc := fn(q.h)
+	if err := end(op, rc); err != nil {
+		return 0, err
+	}
+	return rc, nil
+}
+
+// tryRead reads up to n records into p without waiting.
+func (q *queue) tryRead(op string, p unsafe.Pointer, n int,
+	read func(uintptr, unsafe.Pointer, int64) int64) (int, error) {
+	if n == 0 {
+		return 0, errArg(op, "empty buffer")
+	}
+	got, err := q.call(op, func(h uintptr) int64 { return read(h, p, int64(n)) })
+	return int(got), err
+}
+
+// read waits for try to read something, the context to end, or Close.
+func (q *queue) read(ctx context.Context, op string, try func() (int, error)) (int, error) {
+	var n int
+	var rerr error
+	err := q.w.wait(ctx, func() bool {
+		n, rerr = try()
+		return n > 0 || rerr != nil
+	})
+	if rerr != nil {
+		return 0, rerr
+	}
+	if err == os.ErrClosed {
+		return 0, errClosed(op)
+	}
+	return n, err
+}
+
+// close wakes a read in progress, then closes the C queue.
+func (q *queue) close(op string, closeFn func(uintptr) int) error {
+	q.w.close()
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if q.h == 0 {
+		return nil
+	}
+	begin()
+	err := end(op, int64(closeFn(q.h)))
+	q.h = 0
+	return err
+}
