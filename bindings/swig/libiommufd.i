@@ -19,6 +19,7 @@
 %{
 #include <stdlib.h>
 #include <libiommufd/libiommufd.h>
+#include <libiommufd/ring.h>
 #include <libiommufd/testing.h>
 %}
 
@@ -87,6 +88,7 @@ IFD_OPTS_CTOR(iommufd_hwpt_alloc_opts)
 IFD_OPTS_CTOR(iommufd_fault_queue_opts)
 IFD_OPTS_CTOR(iommufd_veventq_opts)
 IFD_OPTS_CTOR(iommufd_viommu_alloc_opts)
+IFD_OPTS_CTOR(iommufd_ring_opts)
 
 /* Arrays inside output structs, element by element. */
 %extend iommufd_region_info {
@@ -119,4 +121,5 @@ IFD_OPTS_CTOR(iommufd_viommu_alloc_opts)
 %include <libiommufd/viommu.h>
 %include <libiommufd/fault.h>
 %include <libiommufd/veventq.h>
+%include <libiommufd/ring.h>
 %include <libiommufd/testing.h>

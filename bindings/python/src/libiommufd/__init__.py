@@ -41,6 +41,7 @@ from .device import Device, DeviceInfo, IrqInfo, RegionInfo  # noqa: E402
 from .fault import Fault, FaultGroup, FaultQueue  # noqa: E402
 from .hwpt import Hwpt  # noqa: E402
 from .ioas import Ioas, IovaRange  # noqa: E402
+from .ring import FaultRing, VeventRing  # noqa: E402
 from .probe import (CommandDesc, FeatureStatus, FieldDesc, HwInfo, command,  # noqa: E402
                     commands, feature_name)
 from .veventq import Vevent, VeventQueue  # noqa: E402
@@ -56,7 +57,7 @@ def version() -> str:
 
 __all__ = [
     "Context", "Ioas", "IovaRange", "Hwpt", "Device", "DeviceInfo", "RegionInfo", "IrqInfo",
-    "FaultQueue", "FaultGroup", "Fault", "VeventQueue", "Vevent", "Viommu", "Vdevice",
+    "FaultQueue", "FaultGroup", "Fault", "FaultRing", "VeventQueue", "Vevent", "VeventRing", "Viommu", "Vdevice",
     "HwQueue", "MappedRange", "FeatureStatus", "HwInfo", "CommandDesc", "FieldDesc",
     "command", "commands", "feature_name", "version",
     "IommufdError", "InvalidArgumentError", "NotFoundError", "ExistsError", "BusyError",

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import errno
 import struct
-from typing import Any, Iterable, List, NamedTuple, Tuple, Union
+import weakref
+from typing import TYPE_CHECKING, Any, Iterable, List, NamedTuple, Tuple, Union
 
 from . import libiommufd_c as _c
 from ._queue import Handle, Pollable
 from .enums import FaultFlag, FaultPerm, FaultResponse
 from .errors import IommufdError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .ring import FaultRing
 
 __all__ = ["Fault", "FaultGroup", "FaultQueue"]
 
@@ -126,6 +130,7 @@ class FaultQueue(Handle, Pollable[FaultGroup]):
         self._id = _c.iommufd_fault_queue_id(self._h)
         self._buf = bytearray(64 * _FAULT.size)
         self._responder = self
+        self._rings: "weakref.WeakSet[Any]" = weakref.WeakSet()
         ctx._adopt_child(self)
 
     @property
@@ -169,9 +174,19 @@ class FaultQueue(Handle, Pollable[FaultGroup]):
         """Close the queue; the kernel answers groups still owed INVALID.
         Raises :class:`BusyError` (after freeing the handle) while a HWPT
         still names the queue: its ID lives on until destroyed."""
+        for ring in list(self._rings):
+            ring.close()  # a ring must not outlive its queue
         h, self._h = self._h, None
         if h is not None:
             _c.iommufd_fault_queue_close(h)
+
+    def ring(self, capacity: int = 0, *, thread: bool = True) -> "FaultRing":
+        """A :class:`FaultRing` fed from this queue (read only through it from
+        then on); *capacity* 0 takes the default, *thread* starts the
+        library's pump thread."""
+        from .ring import FaultRing
+
+        return FaultRing(self, capacity, thread=thread)
 
     def __repr__(self) -> str:
         return "<FaultQueue closed>" if self._h is None else f"<FaultQueue id={self._id}>"

@@ -128,7 +128,7 @@ class Ioas(KernelObject):
     @property
     def alignment(self) -> int:
         """The IOVA alignment every mapping of this IOAS must have."""
-        return _c.iommufd_ioas_iova_ranges(self._ctx._handle, self.id, b"")[1]
+        return _c.iommufd_ioas_iova_ranges(self._ctx._handle, self.id, bytearray())[1]
 
     def allow_iovas(self, ranges: Iterable[Tuple[int, int]]) -> None:
         """Restrict the IOVAs the kernel may pick (and devices' reserved

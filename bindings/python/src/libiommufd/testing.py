@@ -21,7 +21,7 @@ from ._base import ObjectId, byte_view, oid
 from .enums import FaultPerm
 
 __all__ = [
-    "APERTURE_START", "APERTURE_LAST", "PAGE_SIZE", "DeviceFlag", "Op", "RwFlag",
+    "APERTURE_START", "APERTURE_LAST", "PAGE_SIZE", "DeviceFlag", "Op", "AccessFlag", "RwFlag",
     "op_supported", "MockDevice", "Access", "add_reserved", "check_map", "check_refs",
     "set_temp_memory_limit", "dirty", "check_iotlb", "check_dev_cache", "trigger_iopf",
     "trigger_vevent", "pasid_attach", "pasid_replace", "pasid_detach", "pasid_check_hwpt",
@@ -42,6 +42,14 @@ class DeviceFlag(enum.IntFlag):
     NONE = 0
     NO_DIRTY = _c.IOMMUFD_TEST_DEVICE_NO_DIRTY
     PASID = _c.IOMMUFD_TEST_DEVICE_PASID
+
+
+class AccessFlag(enum.IntFlag):
+    """Flags of :class:`Access` (the mock's create-access flags)."""
+
+    NONE = 0
+    #: the access pins pages (:meth:`Access.pin`), as a driver that DMAs does
+    NEEDS_PIN_PAGES = 1 << 0
 
 
 class RwFlag(enum.IntFlag):
@@ -104,10 +112,11 @@ class MockDevice:
 class Access:
     """An in-kernel access to an IOAS, as an emulated device driver has."""
 
-    def __init__(self, ctx: Any, ioas: ObjectId, flags: int = 0) -> None:
+    def __init__(self, ctx: Any, ioas: ObjectId,
+                 flags: AccessFlag = AccessFlag.NEEDS_PIN_PAGES) -> None:
         self._ctx = ctx
         self.fd: Optional[int] = _c.iommufd_test_create_access(ctx._handle, oid(ioas, "ioas"),
-                                                               flags)
+                                                               int(flags))
 
     def _fd(self) -> int:
         if self.fd is None:

@@ -4,12 +4,16 @@
 from __future__ import annotations
 
 import struct
-from typing import Any, List, NamedTuple
+import weakref
+from typing import TYPE_CHECKING, Any, List, NamedTuple
 
 from . import libiommufd_c as _c
 from ._base import ObjectId, oid
 from ._queue import Handle, Pollable
 from .enums import VeventFlag, VeventqType
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .ring import VeventRing
 
 __all__ = ["Vevent", "VeventQueue"]
 
@@ -59,6 +63,7 @@ class VeventQueue(Handle, Pollable[Vevent]):
                                            depth, opts)
         self._id = _c.iommufd_veventq_id(self._h)
         self._buf = bytearray(64 * _VEVENT_SIZE)
+        self._rings: "weakref.WeakSet[Any]" = weakref.WeakSet()
         ctx._adopt_child(self)
 
     @property
@@ -90,9 +95,19 @@ class VeventQueue(Handle, Pollable[Vevent]):
 
     def close(self) -> None:
         """Close and destroy the queue; events still queued are dropped."""
+        for ring in list(self._rings):
+            ring.close()  # a ring must not outlive its queue
         h, self._h = self._h, None
         if h is not None:
             _c.iommufd_veventq_close(h)
+
+    def ring(self, capacity: int = 0, *, thread: bool = True) -> "VeventRing":
+        """A :class:`VeventRing` fed from this queue (read only through it from
+        then on); *capacity* 0 takes the default, *thread* starts the
+        library's pump thread."""
+        from .ring import VeventRing
+
+        return VeventRing(self, capacity, thread=thread)
 
     def __repr__(self) -> str:
         return "<VeventQueue closed>" if self._h is None else f"<VeventQueue id={self._id}>"
