@@ -57,6 +57,8 @@ IFD_GO_HANDLE(iommufd_ctx)
 IFD_GO_HANDLE(iommufd_device)
 IFD_GO_HANDLE(iommufd_fault_queue)
 IFD_GO_HANDLE(iommufd_veventq)
+IFD_GO_HANDLE(iommufd_fault_ring)
+IFD_GO_HANDLE(iommufd_vevent_ring)
 
 /* ---- memory ---------------------------------------------------------------- */
 
@@ -137,6 +139,7 @@ static long ifd_go_layout(const char *type, int what)
 	IFD_GO_FIELD(iommufd_viommu_selftest, 1, out_data);
 	IFD_GO_FIELD(iommufd_viommu_selftest, 2, out_mmap_offset);
 	IFD_GO_FIELD(iommufd_viommu_selftest, 3, out_mmap_length);
+	IFD_GO_SIZE(iommufd_ring_stats); /* its sz, which the caller sets */
 #undef IFD_GO_FIELD
 #undef IFD_GO_SIZE
 	return -1;

@@ -75,7 +75,8 @@ type FaultResponse struct {
 // One goroutine reads at a time; Respond and RespondBatch may run on other
 // goroutines meanwhile, and Close wakes a Read in progress.
 type FaultQueue struct {
-	q queue
+	q    queue
+	ring *FaultRing // the ring reading the queue, if any
 }
 
 // AllocFaultQueue allocates a fault queue (IOMMU_FAULT_QUEUE_ALLOC).
@@ -91,11 +92,10 @@ func (c *Context) AllocFaultQueue() (*FaultQueue, error) {
 		return nil, err
 	}
 	fq := &FaultQueue{}
-	err := fq.q.open(op, h, cgen.Iommufd_fault_queue_id, cgen.Iommufd_fault_queue_fd,
-		cgen.Iommufd_fault_queue_close)
-	if err != nil {
+	if err := fq.q.open(op, h, cgen.Iommufd_fault_queue_fd, closeInt(cgen.Iommufd_fault_queue_close)); err != nil {
 		return nil, err
 	}
+	fq.q.id = cgen.Iommufd_fault_queue_id(h)
 	return fq, nil
 }
 
@@ -190,7 +190,12 @@ func (fq *FaultQueue) Owed() int {
 // queue; the kernel answers every unanswered group with RespInvalid.
 // Destroy the HWPTs naming the queue first: while one does, the kernel
 // keeps the queue, and Close returns syscall.EBUSY (the queue's ID lives
-// on until Destroy of it succeeds).  Closing twice is no error.
+// on until Destroy of it succeeds).  A ring reading the queue is closed
+// first.  Closing twice is no error.
 func (fq *FaultQueue) Close() error {
-	return fq.q.close("iommufd_fault_queue_close", cgen.Iommufd_fault_queue_close)
+	if fq.ring != nil {
+		fq.ring.Close()
+	}
+	_, err := fq.q.close("iommufd_fault_queue_close", closeInt(cgen.Iommufd_fault_queue_close))
+	return err
 }

@@ -16,16 +16,19 @@ type queue struct {
 	w  *waiter
 }
 
-// open finishes a queue the C library allocated: its ID and its poller.
-// On failure the C queue is closed again.
-func (q *queue) open(op string, h uintptr, id func(uintptr) uint32, fd func(uintptr) int,
-	closeFn func(uintptr) int) error {
+// queue is also what the rings (FaultRing, VeventRing) are made of: their
+// handle, their consumer eventfd's poller, and the same lock.
+
+// open finishes a queue or ring the C library allocated: its poller on the
+// fd that is readable while records wait.  On failure the C object is
+// freed again.
+func (q *queue) open(op string, h uintptr, fd func(uintptr) int, closeFn func(uintptr) int64) error {
 	w, err := newWaiter(fd(h), op)
 	if err != nil {
 		closeFn(h)
 		return &Error{Op: op, Errno: errnoOf(err), Msg: op + ": polling its fd: " + err.Error()}
 	}
-	q.h, q.id, q.w = h, id(h), w
+	q.h, q.w = h, w
 	return nil
 }
 
@@ -80,16 +83,23 @@ func (q *queue) read(ctx context.Context, op string, try func() (int, error)) (i
 	return n, err
 }
 
-// close wakes a read in progress, then closes the C queue.
-func (q *queue) close(op string, closeFn func(uintptr) int) error {
+// close wakes a read in progress, then frees the C queue or ring and
+// returns what that returned.
+func (q *queue) close(op string, closeFn func(uintptr) int64) (int64, error) {
 	q.w.close()
 	q.mu.Lock()
 	defer q.mu.Unlock()
 	if q.h == 0 {
-		return nil
+		return 0, nil
 	}
 	begin()
-	err := end(op, int64(closeFn(q.h)))
+	rc := closeFn(q.h)
+	err := end(op, rc)
 	q.h = 0
-	return err
+	return rc, err
+}
+
+// closeInt adapts the close functions that return an int.
+func closeInt(fn func(uintptr) int) func(uintptr) int64 {
+	return func(h uintptr) int64 { return int64(fn(h)) }
 }

@@ -61,7 +61,8 @@ func (e *Vevent) SelftestVirtID() uint32 {
 //
 // One goroutine reads at a time; Close wakes a Read in progress.
 type VeventQueue struct {
-	q queue
+	q    queue
+	ring *VeventRing // the ring reading the queue, if any
 }
 
 // AllocVeventQueue allocates a vEVENTQ of type typ on the vIOMMU holding
@@ -80,10 +81,10 @@ func (v *VIOMMU) AllocVeventQueue(typ VeventqType, depth uint32) (*VeventQueue, 
 		return nil, err
 	}
 	vq := &VeventQueue{}
-	err := vq.q.open(op, h, cgen.Iommufd_veventq_id, cgen.Iommufd_veventq_fd, cgen.Iommufd_veventq_close)
-	if err != nil {
+	if err := vq.q.open(op, h, cgen.Iommufd_veventq_fd, closeInt(cgen.Iommufd_veventq_close)); err != nil {
 		return nil, err
 	}
+	vq.q.id = cgen.Iommufd_veventq_id(h)
 	return vq, nil
 }
 
@@ -121,7 +122,12 @@ func (vq *VeventQueue) Lost() uint64 {
 }
 
 // Close wakes a Read in progress, closes the queue's fd and destroys the
-// queue; events still queued are dropped.  Closing twice is no error.
+// queue; events still queued are dropped.  A ring reading the queue is
+// closed first.  Closing twice is no error.
 func (vq *VeventQueue) Close() error {
-	return vq.q.close("iommufd_veventq_close", cgen.Iommufd_veventq_close)
+	if vq.ring != nil {
+		vq.ring.Close()
+	}
+	_, err := vq.q.close("iommufd_veventq_close", closeInt(cgen.Iommufd_veventq_close))
+	return err
 }
