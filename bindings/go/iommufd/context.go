@@ -74,7 +74,9 @@ func AdoptFD(fd int) (*Context, error) {
 }
 
 // Close closes the context and its file descriptor; the kernel destroys
-// every object created through it.  Closing twice is no error.
+// every object created through it.  Close the context's fault queues,
+// vEVENTQs, rings and bound devices first: they refer to it.  Closing
+// twice is no error.
 func (c *Context) Close() error {
 	if c.h != 0 {
 		cgen.Iommufd_ctx_close(c.h)
