@@ -99,7 +99,10 @@ class Context(ProbeMixin):
 
     def __del__(self) -> None:
         if getattr(self, "_h", None) is not None:
-            self.close()
+            try:
+                self.close()
+            except Exception:  # at interpreter exit the module may be gone
+                pass
 
     def __repr__(self) -> str:
         return "<Context closed>" if self._h is None else f"<Context fd={self.fileno()}>"

@@ -17,6 +17,9 @@ _RANGE = struct.Struct("=QQ")
 assert _RANGE.size == _c.SIZEOF_IOVA_RANGE
 
 
+_NO_RANGES = bytearray()
+
+
 class IovaRange(NamedTuple):
     """An inclusive IOVA range [start, last]."""
 
@@ -47,7 +50,7 @@ class Ioas(KernelObject):
 
     def __init__(self, ctx: Any, ioas_id: int) -> None:
         super().__init__(ctx, ioas_id)
-        self._rbuf = bytearray(_RANGE.size * 8)
+        self._rbuf = _NO_RANGES  # grown on first use
 
     def map(self, buffer: Any, iova: Optional[int] = None, *, readable: bool = True,
             writable: Optional[bool] = None) -> int:
@@ -118,12 +121,14 @@ class Ioas(KernelObject):
 
     def iova_ranges(self) -> List[IovaRange]:
         """The IOVA ranges usable for mapping now, lowest first."""
+        h, ioas_id, buf = self._ctx._handle, self.id, self._rbuf
         while True:
-            count, _align = _c.iommufd_ioas_iova_ranges(self._ctx._handle, self.id, self._rbuf)
-            if count * _RANGE.size <= len(self._rbuf):
+            count, _align = _c.iommufd_ioas_iova_ranges(h, ioas_id, buf)
+            if count * _RANGE.size <= len(buf):
                 break
-            self._rbuf = bytearray(count * _RANGE.size)
-        return [IovaRange._make(r) for r in _RANGE.iter_unpack(self._rbuf[:count * _RANGE.size])]
+            buf = self._rbuf = bytearray(max(count, 8) * _RANGE.size)
+        make, unpack = IovaRange._make, _RANGE.unpack_from
+        return [make(unpack(buf, i * 16)) for i in range(count)]
 
     @property
     def alignment(self) -> int:
