@@ -7,6 +7,7 @@ project's test VM has: tests/vm/run latest -- python3 map_buffer.py
 
 import mmap
 import os
+import sys
 
 import libiommufd
 from libiommufd import testing
@@ -18,7 +19,7 @@ def linked_library():
         for line in maps:
             if "libiommufd.so" in line:
                 return line.split()[-1]
-    return "compiled into " + os.path.basename(libiommufd.libiommufd_c._libiommufd_c.__file__)
+    return "compiled into " + os.path.basename(sys.modules["libiommufd._libiommufd_c"].__file__)
 
 
 def main():
