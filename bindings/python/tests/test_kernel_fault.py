@@ -18,14 +18,21 @@ pytestmark = pytest.mark.kernel
 ADDR = 0x1000_0000
 
 
-@pytest.fixture
-def queue(ctx, ioas, mock):
+def iopf_setup(ctx, ioas, mock):
+    """A fault queue, a nested HWPT on a NEST_PARENT that reports to it, and
+    the mock device moved onto that HWPT."""
     needs(6, 11, "fault queues")
     parent = ctx.hwpt_alloc(mock, ioas, flags=HwptFlag.NEST_PARENT)
     q = ctx.fault_queue()
     hwpt = ctx.hwpt_alloc(mock, parent, fault_queue=q, data_type=HwptDataType.SELFTEST,
                           data=testing.hwpt_data(0))
     mock.replace(hwpt)
+    return parent, q, hwpt
+
+
+@pytest.fixture
+def queue(ctx, ioas, mock):
+    parent, q, hwpt = iopf_setup(ctx, ioas, mock)
     yield q
     mock.replace(ioas)
     hwpt.destroy()
@@ -111,12 +118,7 @@ def test_refused_answers_never_reach_the_kernel(ctx, mock, queue):
 
 
 def test_closing_with_groups_owed(ctx, ioas, mock):
-    needs(6, 11, "fault queues")
-    parent = ctx.hwpt_alloc(mock, ioas, flags=HwptFlag.NEST_PARENT)
-    q = ctx.fault_queue()
-    hwpt = ctx.hwpt_alloc(mock, parent, fault_queue=q, data_type=HwptDataType.SELFTEST,
-                          data=testing.hwpt_data(0))
-    mock.replace(hwpt)
+    parent, q, hwpt = iopf_setup(ctx, ioas, mock)
     trigger(ctx, mock)
     assert len(q.read()) == 1
     mock.replace(ioas)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import select
+import weakref
 from typing import Any, AsyncIterator, Generic, Iterator, List, Optional, TypeVar
 
 T = TypeVar("T")
@@ -101,3 +102,43 @@ class Handle:
                 self.close()
             except Exception:
                 pass
+
+
+class KernelQueue(Handle):
+    """A queue a context allocated (fault queue, vEVENTQ): a handle with an
+    object ID and an fd, which rings may read from.  Subclasses name their
+    C calls in ``_fd_call`` and ``_close_call``."""
+
+    _fd_call: Any
+    _close_call: Any
+
+    def _adopt(self, ctx: Any, handle: Any, object_id: int) -> None:
+        self._ctx = ctx
+        self._h = handle
+        self._id = object_id
+        self._rings: "weakref.WeakSet[Any]" = weakref.WeakSet()
+        ctx._adopt_child(self)
+
+    @property
+    def id(self) -> int:
+        """The queue's object ID."""
+        return self._id
+
+    def __index__(self) -> int:
+        return self._id
+
+    def fileno(self) -> int:
+        """The queue's fd: readable while records wait."""
+        return type(self)._fd_call(self._handle_or_raise())
+
+    def close(self) -> None:
+        """Close the queue (its rings first: a ring must not outlive it)."""
+        for ring in list(self._rings):
+            ring.close()
+        h, self._h = self._h, None
+        if h is not None:
+            type(self)._close_call(h)
+
+    def __repr__(self) -> str:
+        name = type(self).__name__
+        return f"<{name} closed>" if self._h is None else f"<{name} id={self._id}>"

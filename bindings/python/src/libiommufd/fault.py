@@ -6,11 +6,10 @@ from __future__ import annotations
 
 import errno
 import struct
-import weakref
 from typing import TYPE_CHECKING, Any, Iterable, List, NamedTuple, Tuple, Union
 
 from . import libiommufd_c as _c
-from ._queue import Handle, Pollable
+from ._queue import KernelQueue, Pollable
 from .enums import FaultFlag, FaultPerm, FaultResponse
 from .errors import IommufdError
 
@@ -115,7 +114,7 @@ def pack_responses(responses: Iterable[Union[CookieLike, Tuple[CookieLike, int]]
     return b"".join(out)
 
 
-class FaultQueue(Handle, Pollable[FaultGroup]):
+class FaultQueue(KernelQueue, Pollable[FaultGroup]):
     """A fault queue (``ctx.fault_queue()``).
 
     Give its :attr:`id` as ``fault_queue`` to :meth:`Context.hwpt_alloc`;
@@ -124,26 +123,14 @@ class FaultQueue(Handle, Pollable[FaultGroup]):
     Each group read is owed one response.
     """
 
+    _fd_call = staticmethod(_c.iommufd_fault_queue_fd)
+    _close_call = staticmethod(_c.iommufd_fault_queue_close)
+
     def __init__(self, ctx: Any) -> None:
-        self._ctx = ctx
-        self._h = _c.iommufd_fault_queue_alloc(ctx._handle, None)
-        self._id = _c.iommufd_fault_queue_id(self._h)
+        h = _c.iommufd_fault_queue_alloc(ctx._handle, None)
+        self._adopt(ctx, h, _c.iommufd_fault_queue_id(h))
         self._buf = bytearray(64 * _FAULT.size)
         self._responder = self
-        self._rings: "weakref.WeakSet[Any]" = weakref.WeakSet()
-        ctx._adopt_child(self)
-
-    @property
-    def id(self) -> int:
-        """The queue's object ID (the fault_id of a HWPT)."""
-        return self._id
-
-    def __index__(self) -> int:
-        return self._id
-
-    def fileno(self) -> int:
-        """The queue's fd: readable while page requests wait."""
-        return _c.iommufd_fault_queue_fd(self._handle_or_raise())
 
     def read(self, max_records: int = 64) -> List[FaultGroup]:
         """The groups waiting now, whole, up to about *max_records* records
@@ -174,11 +161,7 @@ class FaultQueue(Handle, Pollable[FaultGroup]):
         """Close the queue; the kernel answers groups still owed INVALID.
         Raises :class:`BusyError` (after freeing the handle) while a HWPT
         still names the queue: its ID lives on until destroyed."""
-        for ring in list(self._rings):
-            ring.close()  # a ring must not outlive its queue
-        h, self._h = self._h, None
-        if h is not None:
-            _c.iommufd_fault_queue_close(h)
+        super().close()
 
     def ring(self, capacity: int = 0, *, thread: bool = True) -> "FaultRing":
         """A :class:`FaultRing` fed from this queue (read only through it from
@@ -187,6 +170,3 @@ class FaultQueue(Handle, Pollable[FaultGroup]):
         from .ring import FaultRing
 
         return FaultRing(self, capacity, thread=thread)
-
-    def __repr__(self) -> str:
-        return "<FaultQueue closed>" if self._h is None else f"<FaultQueue id={self._id}>"

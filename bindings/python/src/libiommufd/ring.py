@@ -16,7 +16,7 @@ from typing import Any, Dict, List
 from . import libiommufd_c as _c
 from ._queue import Handle, Pollable
 from .fault import _FAULT, FaultGroup, FaultQueue, read_groups
-from .veventq import _VEVENT_SIZE, Vevent, VeventQueue, parse_vevents
+from .veventq import _VEVENT_SIZE, Vevent, VeventQueue, read_vevents
 
 __all__ = ["FaultRing", "VeventRing", "DEFAULT_CAPACITY", "MAX_CAPACITY"]
 
@@ -135,9 +135,5 @@ class VeventRing(_Ring, Pollable[Vevent]):
 
     def read(self, max_records: int = 64) -> List[Vevent]:
         """Take up to *max_records* events; ``[]`` when empty."""
-        if max_records <= 0:
-            raise ValueError("max_records must be positive")
-        if len(self._buf) < max_records * _VEVENT_SIZE:
-            self._buf = bytearray(max_records * _VEVENT_SIZE)
-        view = memoryview(self._buf)[:max_records * _VEVENT_SIZE]
-        return parse_vevents(view, _c.iommufd_vevent_ring_take(self._handle_or_raise(), view))
+        return read_vevents(self, _c.iommufd_vevent_ring_take, self._handle_or_raise(),
+                            max_records)
