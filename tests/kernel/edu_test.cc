@@ -17,6 +17,7 @@
 
 #include "edu.h"
 #include "kernel_facts.h"
+#include "summary_line.h"
 
 namespace {
 
@@ -441,20 +442,6 @@ TEST_F(EduBound, IoasOfAnAttachedDeviceIsBusy)
 	EXPECT_OK(iommufd_destroy(ctx_, ioas_));
 }
 
-// "[kernel X.Y.Z] edu suite: ..." for scripts/check, after gtest's summary.
-class SummaryLine : public ::testing::EmptyTestEventListener {
-	void OnTestProgramEnd(const ::testing::UnitTest &t) override
-	{
-		printf("[kernel %s] edu suite: %d tests, %d passed, %d skipped, %d failed\n",
-		       RunningKernel().release.c_str(), t.test_to_run_count(),
-		       t.successful_test_count(), t.skipped_test_count(), t.failed_test_count());
-		fflush(stdout);
-	}
-};
-
-const bool kSummaryInstalled = [] {
-	::testing::UnitTest::GetInstance()->listeners().Append(new SummaryLine);
-	return true;
-}();
+const bool kSummaryInstalled = InstallKernelSummaryLine("edu suite");
 
 } // namespace
