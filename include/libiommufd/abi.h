@@ -92,12 +92,14 @@ struct iommufd_field_desc {
 
 /*
  * iommufd_cmd_get - the descriptor of command @nr.
+ * @desc: receives it.
  * Return: 0, or -EINVAL for a number outside 0x80..0x94.
  */
 LIBIOMMUFD_API int iommufd_cmd_get(uint32_t nr, struct iommufd_cmd_desc *desc);
 
 /*
  * iommufd_cmd_field - field @index (0 .. nr_fields - 1) of command @nr.
+ * @desc: receives its descriptor.
  * Return: 0, or -EINVAL (no such command or field).
  */
 LIBIOMMUFD_API int iommufd_cmd_field(uint32_t nr, uint32_t index,

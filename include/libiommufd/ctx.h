@@ -106,8 +106,12 @@ LIBIOMMUFD_API int iommufd_ctx_fd(const struct iommufd_ctx *ctx);
 LIBIOMMUFD_API const char *iommufd_ctx_last_error(const struct iommufd_ctx *ctx);
 
 /*
- * iommufd_ctx_set_log - route the context's log to @fn (NULL: stderr).
- * iommufd_ctx_set_log_level - set its level (enum iommufd_log_level).
+ * iommufd_ctx_set_log - route the context's log to @fn (NULL: stderr),
+ * which receives @user_data with each line.
+ * iommufd_ctx_set_log_level - set its @level (enum iommufd_log_level;
+ * values outside OFF .. DEBUG are clamped to them).
+ * iommufd_ctx_get_log_level - the level in force, or -EINVAL for a NULL
+ * @ctx.
  */
 LIBIOMMUFD_API void iommufd_ctx_set_log(struct iommufd_ctx *ctx,
 					iommufd_log_fn fn, void *user_data);
@@ -115,8 +119,9 @@ LIBIOMMUFD_API void iommufd_ctx_set_log_level(struct iommufd_ctx *ctx, int level
 LIBIOMMUFD_API int iommufd_ctx_get_log_level(const struct iommufd_ctx *ctx);
 
 /*
- * iommufd_destroy - destroy any kernel object by ID (IOMMU_DESTROY): an
- * IOAS, HWPT, fault queue, vIOMMU, vDEVICE, vEVENTQ or HW queue.
+ * iommufd_destroy - destroy any kernel object by ID (IOMMU_DESTROY).
+ * @object_id: an IOAS, HWPT, fault queue, vIOMMU, vDEVICE, vEVENTQ or HW
+ *             queue.
  *
  * Return: 0, or a negative errno: -ENOENT (no such object), -EBUSY (the
  * object is still in use, e.g. an IOAS with an attached device).  Linux 6.2.

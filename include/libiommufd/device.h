@@ -35,6 +35,7 @@ LIBIOMMUFD_API int iommufd_device_open(const char *path, struct iommufd_device *
  * iommufd_device_open_pci - open the VFIO cdev of PCI device @bdf
  * ("0000:00:0a.0", or "00:0a.0" for PCI domain 0), found through
  * /sys/bus/pci/devices/<bdf>/vfio-dev/vfioN.
+ * @devp: receives the device.
  * Return: as iommufd_device_open(); -EINVAL for a malformed address;
  * -ENODEV with a sentence saying why when there is no cdev: no such PCI
  * device, a device bound to no driver or to a driver that is not a VFIO
@@ -152,6 +153,7 @@ struct iommufd_device_info {
 /*
  * iommufd_device_get_info - VFIO_DEVICE_GET_INFO; its capability chain is
  * fetched (growing the buffer as the kernel asks) and checked.
+ * @info: receives the answer.
  * Return: 0, or -EINVAL (not bound, NULL argument), -EPROTO (a malformed
  * capability chain from the kernel).  Linux 6.6.
  */
@@ -209,6 +211,7 @@ struct iommufd_region_info {
 /*
  * iommufd_device_region_info - query region @index; the kernel's "buffer
  * too small" answer for the capability chain is handled inside.
+ * @info: receives the region's description.
  * Return: 0, or -EINVAL (no such region: the sentence gives the device's
  * count; not bound; NULL argument), -EPROTO (a malformed capability chain
  * from the kernel: loops, overlaps, misaligned or out-of-bounds offsets,
@@ -232,11 +235,11 @@ LIBIOMMUFD_API int iommufd_device_region_write(struct iommufd_device *dev, uint3
 					       uint64_t offset, const void *buf, size_t len);
 
 /*
- * iommufd_device_region_mmap - map [offset, offset + length) of region
- * @index (MAP_SHARED); the range must be page aligned and lie in one
- * mmap-able area (sparse-mmap aware: an MSI-X table carved out of a BAR is
- * refused here, not by a SIGBUS later).  @prot as mmap(2).
- * Return: 0 with *addr set, or a negative errno: -EINVAL (not mmap-able
+ * iommufd_device_region_mmap - map [@offset, @offset + @length) of region
+ * @index (MAP_SHARED) into *@addr; the range must be page aligned and lie
+ * in one mmap-able area (sparse-mmap aware: an MSI-X table carved out of a
+ * BAR is refused here, not by a SIGBUS later).  @prot as mmap(2).
+ * Return: 0 with *@addr set, or a negative errno: -EINVAL (not mmap-able
  * there, unaligned, length 0, NULL argument), -EPROTO, or the mmap error.
  * Linux 6.6.
  */
@@ -244,8 +247,9 @@ LIBIOMMUFD_API int iommufd_device_region_mmap(struct iommufd_device *dev, uint32
 					      uint64_t offset, uint64_t length, int prot,
 					      void **addr);
 
-/* iommufd_device_region_munmap - munmap(2) of a mapping from
- * iommufd_device_region_mmap().  Return: 0, or -EINVAL, or the error. */
+/* iommufd_device_region_munmap - munmap(2) of the @length bytes at @addr
+ * that iommufd_device_region_mmap() mapped.  Return: 0, or -EINVAL, or
+ * the error. */
 LIBIOMMUFD_API int iommufd_device_region_munmap(void *addr, uint64_t length);
 
 /* IRQ indexes of a vfio-pci device (VFIO_PCI_*_IRQ_INDEX). */
@@ -272,9 +276,9 @@ struct iommufd_irq_info {
 	uint32_t count; /* vectors */
 };
 
-/* iommufd_device_irq_info - VFIO_DEVICE_GET_IRQ_INFO.  Return: 0, or
- * -EINVAL (no such IRQ index on this device, not bound, NULL argument).
- * Linux 6.6. */
+/* iommufd_device_irq_info - VFIO_DEVICE_GET_IRQ_INFO of IRQ index @index,
+ * into @info.  Return: 0, or -EINVAL (no such IRQ index on this device,
+ * not bound, NULL argument).  Linux 6.6. */
 LIBIOMMUFD_API int iommufd_device_irq_info(struct iommufd_device *dev, uint32_t index,
 					   struct iommufd_irq_info *info);
 
@@ -283,7 +287,7 @@ LIBIOMMUFD_API int iommufd_device_irq_info(struct iommufd_device *dev, uint32_t 
 #define IOMMUFD_IRQ_MAX_VECTORS 2048
 
 /*
- * iommufd_device_set_irq_eventfds - route vectors [start, start + count)
+ * iommufd_device_set_irq_eventfds - route vectors [@start, @start + @count)
  * of IRQ index @index to the eventfds @fds (-1 leaves a vector unrouted),
  * enabling the index (VFIO_DEVICE_SET_IRQS, DATA_EVENTFD | ACTION_TRIGGER).
  * With @count 0 (@fds ignored) it disables the index (DATA_NONE).

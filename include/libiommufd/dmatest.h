@@ -87,7 +87,7 @@ struct iommufd_dmatest_open_opts {
 
 /*
  * iommufd_dmatest_path - the cdev of instance @index
- * ("/dev/vfio/devices/vfioN") into @buf.
+ * ("/dev/vfio/devices/vfioN") into @buf, which has room for @len bytes.
  * Return: 0, or -ENODEV with a sentence (the module is not loaded, or has
  * fewer instances: the sentence says how many), -ENAMETOOLONG, -EINVAL
  * (NULL @buf).  Errors are recorded in iommufd_ctx_last_error(NULL).
@@ -103,6 +103,7 @@ LIBIOMMUFD_API int iommufd_dmatest_count(void);
  * magic and version, map its registers, create its completion and error
  * eventfds and route the device's IRQs to them, and attach it to
  * @opts->pt_id when set.  Undone whole on failure.
+ * @dtp: receives the handle.
  * Return: 0, or as iommufd_dmatest_path(), iommufd_device_open(),
  * iommufd_device_bind(), iommufd_device_attach(); -EPROTO when the
  * device's magic, version or region layout is not the one this library
@@ -215,8 +216,9 @@ LIBIOMMUFD_API int iommufd_dmatest_status(struct iommufd_dmatest *dt,
 LIBIOMMUFD_API int iommufd_dmatest_wait(struct iommufd_dmatest *dt, int timeout_ms,
 					struct iommufd_dmatest_result *res);
 
-/* iommufd_dmatest_run - iommufd_dmatest_submit() then _wait().  A transfer
- * that ends in ERROR is still 0: the error is in @res. */
+/* iommufd_dmatest_run - iommufd_dmatest_submit() of @xfer, then
+ * iommufd_dmatest_wait() with @timeout_ms.  A transfer that ends in ERROR
+ * is still 0: the error is in @res. */
 LIBIOMMUFD_API int iommufd_dmatest_run(struct iommufd_dmatest *dt,
 				       const struct iommufd_dmatest_xfer *xfer, int timeout_ms,
 				       struct iommufd_dmatest_result *res);
@@ -226,7 +228,7 @@ LIBIOMMUFD_API int iommufd_dmatest_run(struct iommufd_dmatest *dt,
 LIBIOMMUFD_API uint64_t iommufd_dmatest_checksum(const void *buf, size_t len);
 
 /* iommufd_dmatest_error_name - "unmapped", "read-only"...: a word for
- * enum iommufd_dmatest_error, or "unknown". */
+ * @error (enum iommufd_dmatest_error), or "unknown". */
 LIBIOMMUFD_API const char *iommufd_dmatest_error_name(uint32_t error);
 
 LIBIOMMUFD_END_DECLS

@@ -124,11 +124,12 @@ LIBIOMMUFD_API int iommufd_fault_queue_alloc(struct iommufd_ctx *ctx,
  */
 LIBIOMMUFD_API int iommufd_fault_queue_close(struct iommufd_fault_queue *queue);
 
-/* The queue's object ID (the fault_id of iommufd_hwpt_alloc()). */
+/* iommufd_fault_queue_id - the queue's object ID (the fault_id of
+ * iommufd_hwpt_alloc()). */
 LIBIOMMUFD_API uint32_t iommufd_fault_queue_id(const struct iommufd_fault_queue *queue);
 
-/* The queue's fd, for poll/epoll: readable while records wait.  Owned by
- * @queue: do not close it, do not read it behind the library's back (the
+/* iommufd_fault_queue_fd - the queue's fd, for poll/epoll: readable while
+ * records wait.  Owned by @queue: do not close it, do not read it behind the library's back (the
  * cookie check would refuse the responses). */
 LIBIOMMUFD_API int iommufd_fault_queue_fd(const struct iommufd_fault_queue *queue);
 
@@ -191,7 +192,8 @@ LIBIOMMUFD_API ssize_t iommufd_fault_queue_respond_batch(struct iommufd_fault_qu
 							 const struct iommufd_fault_response *responses,
 							 size_t count);
 
-/* Groups read from @queue and not yet answered. */
+/* iommufd_fault_queue_owed - groups read from @queue and not yet
+ * answered. */
 LIBIOMMUFD_API size_t iommufd_fault_queue_owed(const struct iommufd_fault_queue *queue);
 
 LIBIOMMUFD_END_DECLS

@@ -54,7 +54,7 @@ LIBIOMMUFD_API int iommufd_ioas_map(struct iommufd_ctx *ctx, uint32_t ioas_id,
  * IOAS by fd and offset instead of by user address (IOMMU_IOAS_MAP_FILE).
  * @fd:    the file; it need not be mmapped.
  * @start: byte offset in the file.
- * Other parameters as iommufd_ioas_map().
+ * @ioas_id, @length, @flags, @iova: as iommufd_ioas_map().
  *
  * Return: as iommufd_ioas_map(), plus -EBADF (bad @fd) and -EOPNOTSUPP
  * with "needs Linux 6.13" on older kernels.  Linux 6.13.
@@ -65,7 +65,8 @@ LIBIOMMUFD_API int iommufd_ioas_map_file(struct iommufd_ctx *ctx,
 					 uint32_t flags, uint64_t *iova);
 
 /*
- * iommufd_ioas_unmap - unmap every mapping inside [iova, iova + length).
+ * iommufd_ioas_unmap - unmap every mapping of IOAS @ioas_id inside
+ * [@iova, @iova + @length) (IOMMU_IOAS_UNMAP).
  * @unmapped: if not NULL, receives the number of bytes unmapped.
  *
  * The range need not be aligned, but a mapping that only partly overlaps
@@ -84,7 +85,8 @@ LIBIOMMUFD_API int iommufd_ioas_unmap(struct iommufd_ctx *ctx, uint32_t ioas_id,
 				      uint64_t *unmapped);
 
 /*
- * iommufd_ioas_unmap_all - unmap everything in the IOAS.
+ * iommufd_ioas_unmap_all - unmap everything in IOAS @ioas_id
+ * (IOMMU_IOAS_UNMAP).
  * @unmapped: if not NULL, receives the number of bytes unmapped (0 when
  *            the IOAS was empty: that is not an error).
  * Return: 0 or a negative errno (-ENOENT: no such IOAS).  Linux 6.2.
@@ -94,7 +96,7 @@ LIBIOMMUFD_API int iommufd_ioas_unmap_all(struct iommufd_ctx *ctx,
 
 /*
  * iommufd_ioas_copy - map into @dst_ioas_id the same pages that back
- * [src_iova, src_iova + length) of @src_ioas_id, without touching user
+ * [@src_iova, @src_iova + @length) of @src_ioas_id, without touching user
  * memory (IOMMU_IOAS_COPY).  The source range must be fully mapped.
  * @flags:    as iommufd_ioas_map(); FIXED_IOVA uses *dst_iova as given.
  * @dst_iova: in or out, as @iova of iommufd_ioas_map().
@@ -108,8 +110,8 @@ LIBIOMMUFD_API int iommufd_ioas_copy(struct iommufd_ctx *ctx,
 				     uint32_t flags, uint64_t *dst_iova);
 
 /*
- * iommufd_ioas_iova_ranges - the IOVA ranges usable for mapping in this
- * IOAS now (IOMMU_IOAS_IOVA_RANGES).
+ * iommufd_ioas_iova_ranges - the IOVA ranges usable for mapping in IOAS
+ * @ioas_id now (IOMMU_IOAS_IOVA_RANGES).
  * @ranges:     receives up to @max_ranges ranges, lowest first; may be NULL
  *              when @max_ranges is 0.
  * @alignment:  if not NULL, receives the IOVA alignment every mapping of
@@ -128,10 +130,10 @@ LIBIOMMUFD_API int iommufd_ioas_iova_ranges(struct iommufd_ctx *ctx,
 					    uint64_t *alignment);
 
 /*
- * iommufd_ioas_allow_iovas - restrict the IOAS to @count ranges: devices
- * whose reserved regions intersect them cannot attach, and IOVAs the kernel
- * picks stay inside them (fixed-IOVA mappings are not restricted)
- * (IOMMU_IOAS_ALLOW_IOVAS).  @count == 0 removes the restriction.
+ * iommufd_ioas_allow_iovas - restrict IOAS @ioas_id to the @count ranges
+ * at @ranges: devices whose reserved regions intersect them cannot attach,
+ * and IOVAs the kernel picks stay inside them (fixed-IOVA mappings are not
+ * restricted) (IOMMU_IOAS_ALLOW_IOVAS).  @count == 0 removes the restriction.
  * Return: 0, or a negative errno: -EINVAL (ranges overlap, start >= last),
  * -EADDRINUSE (a reserved region of an attached device intersects them),
  * -ENOENT.  Linux 6.2.
@@ -160,8 +162,9 @@ enum iommufd_option_id {
 };
 
 /*
- * iommufd_option_get / iommufd_option_set - read or change an option of
- * the context (object_id 0) or of an object.
+ * iommufd_option_get / iommufd_option_set - read (into *@value) or change
+ * (to @value) option @option_id (enum iommufd_option_id) of the context
+ * (@object_id 0) or of object @object_id (IOMMU_OPTION).
  * Return: 0, or a negative errno: -EOPNOTSUPP (unknown option), -EINVAL
  * (bad value), -EPERM (RLIMIT_MODE needs CAP_SYS_RESOURCE), -EBUSY
  * (RLIMIT_MODE once the context has any object), -ENOENT (no such object).
@@ -175,7 +178,8 @@ LIBIOMMUFD_API int iommufd_option_set(struct iommufd_ctx *ctx, uint32_t option_i
 /*
  * iommufd_vfio_ioas_get / _set / _clear - the IOAS that the legacy VFIO
  * container API of this iommufd (/dev/vfio/vfio emulation) uses
- * (IOMMU_VFIO_IOAS).
+ * (IOMMU_VFIO_IOAS): _get reads it into *@ioas_id, _set makes it
+ * @ioas_id, _clear unsets it.
  * Return: 0, or a negative errno: -ENODEV (_get: none is set), -ENOENT
  * (_set: no such IOAS).  Linux 6.2.
  */

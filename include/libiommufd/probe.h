@@ -54,7 +54,8 @@ struct iommufd_feature_status {
 	char reason[160];
 };
 
-/* iommufd_feature_name - "BIND_PGTBL" etc., or NULL for a bad value. */
+/* iommufd_feature_name - the name of @feature (enum iommufd_feature):
+ * "BIND_PGTBL" etc., or NULL for a bad value. */
 LIBIOMMUFD_API const char *iommufd_feature_name(uint32_t feature);
 
 /*

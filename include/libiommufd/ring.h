@@ -113,12 +113,13 @@ LIBIOMMUFD_API int iommufd_fault_ring_new(struct iommufd_fault_queue *queue,
  */
 LIBIOMMUFD_API ssize_t iommufd_fault_ring_free(struct iommufd_fault_ring *ring);
 
-/* The consumer's eventfd: readable when records (or a pump failure) wait.
- * Do not read it; iommufd_fault_ring_take() clears it. */
+/* iommufd_fault_ring_eventfd - the consumer's eventfd: readable when
+ * records (or a pump failure) wait.  Do not read it;
+ * iommufd_fault_ring_take() clears it. */
 LIBIOMMUFD_API int iommufd_fault_ring_eventfd(const struct iommufd_fault_ring *ring);
 
-/* The producer's fd, for a caller-run pump: readable when
- * iommufd_fault_ring_pump() has work (the kernel queue has records and the
+/* iommufd_fault_ring_pump_fd - the producer's fd, for a caller-run pump:
+ * readable when iommufd_fault_ring_pump() has work (the kernel queue has records and the
  * ring has room, or the consumer made room). */
 LIBIOMMUFD_API int iommufd_fault_ring_pump_fd(const struct iommufd_fault_ring *ring);
 
@@ -132,7 +133,8 @@ LIBIOMMUFD_API int iommufd_fault_ring_pump_fd(const struct iommufd_fault_ring *r
  */
 LIBIOMMUFD_API ssize_t iommufd_fault_ring_pump(struct iommufd_fault_ring *ring);
 
-/* Start / stop the library's pump thread (it blocks every signal).
+/* iommufd_fault_ring_start / _stop - start / stop the library's pump
+ * thread (it blocks every signal).
  * Stopping waits for it; records already in the ring stay there; stopping
  * a ring whose thread is not running does nothing.  Return: 0, -EBUSY
  * (start: running), the error that stopped the pump, or what
@@ -152,27 +154,38 @@ LIBIOMMUFD_API int iommufd_fault_ring_stop(struct iommufd_fault_ring *ring);
 LIBIOMMUFD_API ssize_t iommufd_fault_ring_take(struct iommufd_fault_ring *ring,
 					       struct iommufd_fault *faults, size_t max);
 
-/* Fill @stats as far as its @sz (set by the caller) reaches; bytes past
- * the fields this library knows are zeroed.  Return: 0 or -EINVAL. */
+/* iommufd_fault_ring_stats - fill @stats as far as its @sz (set by the
+ * caller) reaches; bytes past the fields this library knows are zeroed.
+ * Return: 0 or -EINVAL. */
 LIBIOMMUFD_API int iommufd_fault_ring_stats(const struct iommufd_fault_ring *ring,
 					    struct iommufd_ring_stats *stats);
 
 /* ---- vEVENTs: the same, for a vEVENTQ ---------------------------------- */
 
+/* iommufd_vevent_ring_new - a ring fed from vEVENTQ @queue, which must
+ * outlive it and is read only through the ring from now on; @opts and
+ * @ring as iommufd_fault_ring_new().  Return: as iommufd_fault_ring_new(). */
 LIBIOMMUFD_API int iommufd_vevent_ring_new(struct iommufd_veventq *queue,
 					   const struct iommufd_ring_opts *opts,
 					   struct iommufd_vevent_ring **ring);
-/* Stops the pump thread and frees @ring; events still in it are dropped
- * (vEVENTs need no answer).  Return: the number dropped. */
+/* iommufd_vevent_ring_free - stop the pump thread and free @ring (NULL is
+ * allowed); events still in it are dropped (vEVENTs need no answer).
+ * Return: the number dropped. */
 LIBIOMMUFD_API ssize_t iommufd_vevent_ring_free(struct iommufd_vevent_ring *ring);
+/* iommufd_vevent_ring_eventfd / _pump_fd / _pump / _start / _stop - as the
+ * iommufd_fault_ring_*() functions of those names, for vEVENTs. */
 LIBIOMMUFD_API int iommufd_vevent_ring_eventfd(const struct iommufd_vevent_ring *ring);
 LIBIOMMUFD_API int iommufd_vevent_ring_pump_fd(const struct iommufd_vevent_ring *ring);
 LIBIOMMUFD_API ssize_t iommufd_vevent_ring_pump(struct iommufd_vevent_ring *ring);
 LIBIOMMUFD_API int iommufd_vevent_ring_start(struct iommufd_vevent_ring *ring);
 LIBIOMMUFD_API int iommufd_vevent_ring_stop(struct iommufd_vevent_ring *ring);
-/* Events carry their @lost counts through the ring unchanged. */
+/* iommufd_vevent_ring_take - the consumer: move up to @max events out of
+ * the ring into @events.  Events carry their @lost counts through the
+ * ring unchanged.  Return: events taken (0: empty), or a negative errno:
+ * -EINVAL, or the error that stopped the pump (once the ring is empty). */
 LIBIOMMUFD_API ssize_t iommufd_vevent_ring_take(struct iommufd_vevent_ring *ring,
 						struct iommufd_vevent *events, size_t max);
+/* iommufd_vevent_ring_stats - as iommufd_fault_ring_stats(), into @stats. */
 LIBIOMMUFD_API int iommufd_vevent_ring_stats(const struct iommufd_vevent_ring *ring,
 					     struct iommufd_ring_stats *stats);
 

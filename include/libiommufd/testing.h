@@ -82,55 +82,66 @@ LIBIOMMUFD_API int iommufd_test_mock_domain(struct iommufd_ctx *ctx, uint32_t pt
 LIBIOMMUFD_API int iommufd_test_mock_domain_replace(struct iommufd_ctx *ctx, uint32_t stdev_id,
 						    uint32_t pt_id, uint32_t *hwpt_id);
 
-/* iommufd_test_add_reserved - reserve [start, start + length) in an IOAS,
- * as a device's reserved region would. */
+/* iommufd_test_add_reserved - reserve [@start, @start + @length) in IOAS
+ * @ioas_id, as a device's reserved region would. */
 LIBIOMMUFD_API int iommufd_test_add_reserved(struct iommufd_ctx *ctx, uint32_t ioas_id,
 					     uint64_t start, uint64_t length);
 
 /*
  * iommufd_test_check_map - prove that mock HWPT @hwpt_id (as returned by
- * iommufd_test_mock_domain()) maps [iova, iova + length) to the pages of
- * [buf, buf + length).
+ * iommufd_test_mock_domain()) maps [@iova, @iova + @length) to the pages
+ * of [@buf, @buf + @length).
  * Return: 0, or -EINVAL (a page maps elsewhere or not at all), -ENOENT
  * (@hwpt_id is not a mock HWPT: an IOAS ID does not do).
  */
 LIBIOMMUFD_API int iommufd_test_check_map(struct iommufd_ctx *ctx, uint32_t hwpt_id, uint64_t iova,
 					  uint64_t length, const void *buf);
 
-/* iommufd_test_check_refs - prove the pages of @buf have @refs pin refs.
+/* iommufd_test_check_refs - prove the pages of the @length bytes at @buf
+ * have @refs pin refs.
  * Return: 0, or -EIO when a page's count differs. */
 LIBIOMMUFD_API int iommufd_test_check_refs(struct iommufd_ctx *ctx, const void *buf,
 					   uint64_t length, uint32_t refs);
 
 /* iommufd_test_set_temp_memory_limit - limit the pages the mock's storage
- * may use (0: restore), to reach the large-mapping paths with little memory. */
+ * may use to @limit (0: restore), to reach the large-mapping paths with
+ * little memory. */
 LIBIOMMUFD_API int iommufd_test_set_temp_memory_limit(struct iommufd_ctx *ctx, uint32_t limit);
 
 /*
  * iommufd_test_create_access - an in-kernel access (as an emulated device
- * driver has) to @ioas_id; @access_fd receives its fd, which the other
- * access calls take and close(2) destroys.
+ * driver has) to @ioas_id, with the mock's access-creation @flags;
+ * @access_fd receives its fd, which the other access calls take and
+ * close(2) destroys.
  */
 LIBIOMMUFD_API int iommufd_test_create_access(struct iommufd_ctx *ctx, uint32_t ioas_id,
 					      uint32_t flags, int *access_fd);
+/* iommufd_test_access_replace_ioas - move access @access_fd to IOAS
+ * @ioas_id. */
 LIBIOMMUFD_API int iommufd_test_access_replace_ioas(struct iommufd_ctx *ctx, int access_fd,
 						    uint32_t ioas_id);
-/* Pin [iova, iova + length) through the access and check it maps @buf. */
+/* iommufd_test_access_pages - pin [@iova, @iova + @length) through access
+ * @access_fd (with the mock's access @flags) and check it maps @buf;
+ * @access_pages_id receives the pin's ID. */
 LIBIOMMUFD_API int iommufd_test_access_pages(struct iommufd_ctx *ctx, int access_fd,
 					     uint64_t iova, uint64_t length, const void *buf,
 					     uint32_t flags, uint32_t *access_pages_id);
+/* iommufd_test_destroy_access_pages - drop pin @access_pages_id of access
+ * @access_fd. */
 LIBIOMMUFD_API int iommufd_test_destroy_access_pages(struct iommufd_ctx *ctx, int access_fd,
 						     uint32_t access_pages_id);
-/* Copy between @buf and IOVA through the access; IOMMUFD_TEST_RW_WRITE
- * writes @buf to the IOVA. */
+/* Flags of iommufd_test_access_rw(). */
 #define IOMMUFD_TEST_RW_WRITE (1u << 0)
 #define IOMMUFD_TEST_RW_SLOW_PATH (1u << 2)
+/* iommufd_test_access_rw - copy @length bytes between @buf and @iova
+ * through access @access_fd; with IOMMUFD_TEST_RW_WRITE in @flags from
+ * @buf to the IOVA, else the other way. */
 LIBIOMMUFD_API int iommufd_test_access_rw(struct iommufd_ctx *ctx, int access_fd, uint64_t iova,
 					  void *buf, uint64_t length, uint32_t flags);
 
 /*
  * iommufd_test_dirty - mark as dirty, in the mock domain of @hwpt_id, the
- * pages of [iova, iova + length) whose bit is set in @bitmap (one bit per
+ * pages of [@iova, @iova + @length) whose bit is set in @bitmap (one bit per
  * @page_size); @nr_dirty receives how many it marked.
  */
 LIBIOMMUFD_API int iommufd_test_dirty(struct iommufd_ctx *ctx, uint32_t hwpt_id, uint64_t iova,
@@ -148,7 +159,8 @@ LIBIOMMUFD_API int iommufd_test_check_dev_cache(struct iommufd_ctx *ctx, uint32_
 						uint32_t cache_id, uint32_t expected);
 
 /* iommufd_test_trigger_iopf - make mock device @dev_id raise a page
- * request (Linux 6.11+). */
+ * request for @addr, with @pasid, group index @grpid and access @perm
+ * (enum iommufd_fault_perm) (Linux 6.11+). */
 LIBIOMMUFD_API int iommufd_test_trigger_iopf(struct iommufd_ctx *ctx, uint32_t dev_id,
 					     uint32_t pasid, uint32_t grpid, uint32_t perm,
 					     uint64_t addr);
@@ -157,8 +169,10 @@ LIBIOMMUFD_API int iommufd_test_trigger_iopf(struct iommufd_ctx *ctx, uint32_t d
  * event (Linux 6.15+). */
 LIBIOMMUFD_API int iommufd_test_trigger_vevent(struct iommufd_ctx *ctx, uint32_t dev_id);
 
-/* PASID attach/replace/detach of mock device @stdev_id, and a check of the
- * HWPT attached at @pasid (0 = none) (Linux 6.15+). */
+/* iommufd_test_pasid_attach / _replace / _detach / _check_hwpt - attach
+ * PASID @pasid of mock device @stdev_id to @pt_id, replace its attachment
+ * with @pt_id, detach it, or prove it is attached to @hwpt_id (0 = none)
+ * (Linux 6.15+). */
 LIBIOMMUFD_API int iommufd_test_pasid_attach(struct iommufd_ctx *ctx, uint32_t stdev_id,
 					     uint32_t pasid, uint32_t pt_id);
 LIBIOMMUFD_API int iommufd_test_pasid_replace(struct iommufd_ctx *ctx, uint32_t stdev_id,

@@ -95,6 +95,8 @@ struct iommufd_veventq_opts {
  * (IOMMU_VEVENTQ_ALLOC) holding at most @depth events; more are dropped
  * and counted as lost.
  * @depth: 1 .. 1 << 19.
+ * @opts:  NULL for the defaults.
+ * @queue: receives the handle.
  * Return: 0, or a negative errno: -EEXIST (the vIOMMU has a queue of
  * @type), -EINVAL (@depth out of range; a @type this library does not
  * know without opts->data_len), -ENOENT (no such vIOMMU), -EOPNOTSUPP
@@ -114,11 +116,12 @@ LIBIOMMUFD_API int iommufd_veventq_alloc(struct iommufd_ctx *ctx, uint32_t viomm
  */
 LIBIOMMUFD_API int iommufd_veventq_close(struct iommufd_veventq *queue);
 
-/* The queue's object ID. */
+/* iommufd_veventq_id - the queue's object ID. */
 LIBIOMMUFD_API uint32_t iommufd_veventq_id(const struct iommufd_veventq *queue);
 
-/* The queue's fd, for poll/epoll: readable while events wait.  Owned by
- * @queue: do not close it or read it behind the library's back. */
+/* iommufd_veventq_fd - the queue's fd, for poll/epoll: readable while
+ * events wait.  Owned by @queue: do not close it or read it behind the
+ * library's back. */
 LIBIOMMUFD_API int iommufd_veventq_fd(const struct iommufd_veventq *queue);
 
 /*
@@ -137,7 +140,8 @@ LIBIOMMUFD_API int iommufd_veventq_fd(const struct iommufd_veventq *queue);
 LIBIOMMUFD_API ssize_t iommufd_veventq_read(struct iommufd_veventq *queue,
 					    struct iommufd_vevent *events, size_t max);
 
-/* Events lost in all, as counted by the reads so far. */
+/* iommufd_veventq_lost - events of @queue lost in all, as counted by the
+ * reads so far. */
 LIBIOMMUFD_API uint64_t iommufd_veventq_lost(const struct iommufd_veventq *queue);
 
 LIBIOMMUFD_END_DECLS

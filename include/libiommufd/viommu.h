@@ -62,6 +62,8 @@ struct iommufd_viommu_alloc_opts {
  * device @dev_id, translating through NEST_PARENT HWPT @hwpt_id
  * (IOMMU_VIOMMU_ALLOC).  Nested HWPTs may then take the vIOMMU as their
  * parent, and invalidations may target it.
+ * @opts:      NULL for the defaults.
+ * @viommu_id: receives its ID; iommufd_destroy() frees it.
  * Return: 0, or a negative errno: -EOPNOTSUPP (the IOMMU does not offer
  * @type, a flag, or "needs Linux 6.13"; data "needs Linux 6.17"), -EINVAL
  * (@hwpt_id is no nesting parent; data refused, e.g. not the length of
@@ -84,8 +86,9 @@ struct iommufd_viommu_selftest_invalidate {
 
 /*
  * iommufd_viommu_invalidate - invalidate caches the vIOMMU @viommu_id
- * covers (device caches, guest TLBs) with vendor entries: the vIOMMU form
- * of iommufd_hwpt_invalidate(), with the same arguments and progress
+ * covers (device caches, guest TLBs) with vendor entries
+ * (IOMMU_HWPT_INVALIDATE): the vIOMMU form of iommufd_hwpt_invalidate(),
+ * with the same arguments (@entries of @entry_len bytes each) and progress
  * report (*@entry_num).  @data_type: e.g.
  * IOMMUFD_INVALIDATE_DATA_VIOMMU_ARM_SMMUV3 or, for the mock,
  * IOMMUFD_INVALIDATE_DATA_SELFTEST with struct
@@ -104,6 +107,7 @@ LIBIOMMUFD_API int iommufd_viommu_invalidate(struct iommufd_ctx *ctx, uint32_t v
  * has the virtual ID @virt_id in the guest (IOMMU_VDEVICE_ALLOC): a
  * virtual StreamID (SMMUv3), a vRID (VT-d, AMD).  Events of the device
  * report @virt_id; invalidations name it.  One vDEVICE per device.
+ * @vdevice_id: receives its ID; iommufd_destroy() frees it.
  * Return: 0, or a negative errno: -EEXIST (the device has one already,
  * or @virt_id is taken on the vIOMMU), -EINVAL (@virt_id refused by the
  * IOMMU, or the device is behind another IOMMU), -ENOENT (no such vIOMMU
@@ -126,6 +130,7 @@ enum iommufd_hw_queue_type {
  * guest memory at [@nesting_parent_iova, + @length) of the IOAS under the
  * vIOMMU's nesting parent -- mapped there already; the queue pins it until
  * destroyed.
+ * @hw_queue_id: receives its ID; iommufd_destroy() frees it.
  * Return: 0, or a negative errno: -EOPNOTSUPP (@type not offered, or
  * "needs Linux 6.17"), -EINVAL (@length 0, @index refused, misaligned),
  * -EOVERFLOW (the range wraps), -ENOENT (no such vIOMMU, or the range is
@@ -137,10 +142,10 @@ LIBIOMMUFD_API int iommufd_hw_queue_alloc(struct iommufd_ctx *ctx, uint32_t viom
 					  uint32_t *hw_queue_id);
 
 /*
- * iommufd_viommu_mmap - map what a vIOMMU offers at @offset (from its
- * data, e.g. out_vintf_mmap_offset) for @length bytes, read-write and
- * shared, from the context's fd into *@addr; iommufd_viommu_munmap()
- * undoes it.
+ * iommufd_viommu_mmap / _munmap - map what a vIOMMU offers at @offset
+ * (from its data, e.g. out_vintf_mmap_offset) for @length bytes,
+ * read-write and shared, from the context's fd into *@addr;
+ * iommufd_viommu_munmap() unmaps the @length bytes at @addr.
  * Return: 0, or a negative errno: -ENXIO (@offset or @length not what
  * the kernel offered, or its vIOMMU is gone), -EINVAL (@length 0, or
  * @offset or @length not a multiple of the page size), -ENODEV (the

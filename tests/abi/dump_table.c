@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Print the library's command table, one record per line, for gen_checks.py. */
+/* Print the library's command table, one record per line, for gen_checks.py
+ * and for docs/gen/compat.py (the kernel compatibility table). */
 #include <stdio.h>
 
 #include <libiommufd/libiommufd.h>
@@ -17,8 +18,8 @@ int main(void)
 
 			if (iommufd_cmd_field(nr, i, &f))
 				return 1;
-			printf("field %s %s %u %u %u %u\n", c.name, f.name, f.offset, f.size,
-			       f.release, f.carved);
+			printf("field %s %s %u %u %u %u %u\n", c.name, f.name, f.offset, f.size,
+			       f.release, f.carved, f.dir);
 		}
 	}
 	return 0;

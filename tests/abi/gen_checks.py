@@ -28,7 +28,7 @@ for line in sys.stdin:
         nr, name, rel, first, size = rest
         cmds.append((int(nr), name, int(rel), int(first), int(size)))
     else:
-        cmd, name, off, size, rel, carved = rest
+        cmd, name, off, size, rel, carved, _dir = rest
         fields.setdefault(cmd, []).append((name, int(off), int(size), int(rel), int(carved)))
 
 out = ['#include "abi_check.h"', "", "void check_command_table(void)", "{"]
