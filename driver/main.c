@@ -56,6 +56,10 @@ static int dmatest_open_device(struct vfio_device *vdev)
 
 	mutex_lock(&d->lock);
 	dmatest_regs_reset(d);
+	/* VFIO has just bound a new iommufd access, attached to nothing yet;
+	 * the unbind that destroyed the previous opener's access did not call
+	 * detach_ioas, so "attached" may be stale. */
+	d->attached = false;
 	mutex_unlock(&d->lock);
 	return 0;
 }
