@@ -48,7 +48,8 @@ void dmatest_finish(struct dmatest_dev *d, u32 error, u64 fault_iova, int err)
 	dmatest_reg_write32(d, VFIO_DMATEST_REG_ERRNO, error ? -err : 0);
 	dmatest_reg_write64(d, VFIO_DMATEST_REG_FAULT_IOVA, error ? fault_iova : 0);
 	dmatest_reg_write64(d, VFIO_DMATEST_REG_DONE_BYTES, x->done);
-	dmatest_reg_write64(d, VFIO_DMATEST_REG_RESULT, x->checksum);
+	dmatest_reg_write64(d, VFIO_DMATEST_REG_RESULT,
+			    x->op == VFIO_DMATEST_OP_CHECKSUM ? x->checksum : 0);
 	dmatest_reg_write64(d, VFIO_DMATEST_REG_COMPLETIONS, d->completions);
 	dmatest_reg_write64(d, VFIO_DMATEST_REG_ERRORS, d->errors);
 	smp_wmb();
@@ -97,6 +98,7 @@ static void dmatest_latch(struct dmatest_dev *d)
 	d->seq++;
 	dmatest_reg_write32(d, VFIO_DMATEST_REG_SEQ, d->seq);
 	dmatest_reg_write32(d, VFIO_DMATEST_REG_ERROR, 0);
+	dmatest_reg_write32(d, VFIO_DMATEST_REG_ERRNO, 0);
 	dmatest_reg_write64(d, VFIO_DMATEST_REG_FAULT_IOVA, 0);
 	dmatest_reg_write64(d, VFIO_DMATEST_REG_DONE_BYTES, 0);
 	dmatest_reg_write64(d, VFIO_DMATEST_REG_RESULT, 0);
