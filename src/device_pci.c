@@ -61,21 +61,34 @@ static int canonical_bdf(const char *bdf, char out[BDF_LEN])
 	return 0;
 }
 
-/* The vfio-dev directory exists: its vfioN entry names the node. */
-static int cdev_from_names(const char *bdf, const char *names, size_t len, char *path,
-			   size_t path_len)
+int ifd_vfio_dev_cdev(const char *names, size_t len, char *path, size_t path_len)
 {
 	for (size_t i = 0; i < len; i += strlen(names + i) + 1) {
 		unsigned int n;
 		char tail;
 
 		if (sscanf(names + i, "vfio%u%c", &n, &tail) == 1) {
-			snprintf(path, path_len, CDEV_DIR "vfio%u", n);
-			return 0;
+			int w = snprintf(path, path_len, CDEV_DIR "vfio%u", n);
+
+			return w < 0 || (size_t)w >= path_len ? -ENAMETOOLONG : 0;
 		}
 	}
-	return ifd_fail(NULL, ENODEV, "%s: " SYSFS_PCI "%s/vfio-dev has no vfioN entry", fn,
-			bdf);
+	return -ENOENT;
+}
+
+/* The vfio-dev directory exists: its vfioN entry names the node. */
+static int cdev_from_names(const char *bdf, const char *names, size_t len, char *path,
+			   size_t path_len)
+{
+	int rc = ifd_vfio_dev_cdev(names, len, path, path_len);
+
+	if (rc == -ENOENT)
+		return ifd_fail(NULL, ENODEV, "%s: " SYSFS_PCI "%s/vfio-dev has no vfioN entry",
+				fn, bdf);
+	if (rc)
+		return ifd_fail(NULL, -rc, "%s: the cdev path of %s does not fit in %zu bytes",
+				fn, bdf, path_len);
+	return 0;
 }
 
 /* No vfio-dev directory: say why, from what sysfs shows. */

@@ -42,10 +42,15 @@ IFD_HIDDEN int ifd_dev_ioctl(struct iommufd_device *dev, unsigned long request, 
  * may then record a more specific one. */
 IFD_HIDDEN int ifd_dev_explain(struct iommufd_device *dev, const char *cmd, int rc);
 
-/* ---- PCI address to cdev (device_pci.c) ---------------------------------- */
+/* ---- sysfs to cdev (device_pci.c) ------------------------------------------ */
 
 /* Write the cdev path of PCI device @bdf into @path. */
 IFD_HIDDEN int ifd_pci_cdev_path(const char *bdf, char *path, size_t len);
+/* The vfioN entry among @names (a vfio-dev directory listed by
+ * ifd_sys_list_dir(): @len bytes of NUL-terminated names) as
+ * "/dev/vfio/devices/vfioN" in @path.  0, -ENOENT (no such entry) or
+ * -ENAMETOOLONG; nothing recorded. */
+IFD_HIDDEN int ifd_vfio_dev_cdev(const char *names, size_t len, char *path, size_t path_len);
 
 /* ---- VFIO "query, grow, re-query" (vfio_info.c) -------------------------- */
 
