@@ -50,8 +50,10 @@ enum iommufd_dmatest_xfer_flag {
 	IOMMUFD_DMATEST_HOLD = 1u << 9,
 };
 
-/* Where a transfer is (the device's STATUS register). */
-enum iommufd_dmatest_status {
+/* Where a transfer is (the device's STATUS register).  The tag is not
+ * iommufd_dmatest_status: SWIG cannot wrap a tag and the function of that
+ * name both. */
+enum iommufd_dmatest_xfer_status {
 	IOMMUFD_DMATEST_IDLE = 0,
 	IOMMUFD_DMATEST_BUSY = 1,
 	IOMMUFD_DMATEST_HELD = 2,
@@ -77,7 +79,8 @@ enum iommufd_dmatest_error {
  * struct iommufd_dmatest_open_opts - options of iommufd_dmatest_open().
  * @sz:        sizeof, set by IOMMUFD_OPTS().
  * @pt_id:     0, or an IOAS to attach the device to at once.
- * @no_mmap:   read the registers with pread() instead of mapping them.
+ * @no_mmap:   read the registers with pread() instead of mapping them
+ *             (also what happens when the page size is not 4 KiB).
  */
 struct iommufd_dmatest_open_opts {
 	size_t sz;
@@ -107,7 +110,8 @@ LIBIOMMUFD_API int iommufd_dmatest_count(void);
  * Return: 0, or as iommufd_dmatest_path(), iommufd_device_open(),
  * iommufd_device_bind(), iommufd_device_attach(); -EPROTO when the
  * device's magic, version or region layout is not the one this library
- * knows (the sentence says which).
+ * knows (the sentence says which); -EINVAL (NULL @ctx or @dtp, bad
+ * @opts->sz), -E2BIG (@opts sets fields this library does not know).
  */
 LIBIOMMUFD_API int iommufd_dmatest_open(struct iommufd_ctx *ctx, unsigned int index,
 					const struct iommufd_dmatest_open_opts *opts,
@@ -157,9 +161,12 @@ struct iommufd_dmatest_xfer {
  * held, or has already failed); the outcome comes from
  * iommufd_dmatest_wait().  Arguments are checked first: an unknown op or
  * flag, length 0 or over the device's maximum, or an IOVA range that wraps
- * is -EINVAL before the device sees it.
- * Return: 0, or -EINVAL, -EBUSY (a transfer is running or held), or the
- * error of the register write.
+ * is -EINVAL before the device sees it.  The device checks the same and
+ * ends such a transfer in IOMMUFD_DMATEST_ERR_INVALID (only a device
+ * whose maximum changed after open gets to).
+ * Return: 0, or -EINVAL, -EBUSY (a transfer is running or held), -E2BIG
+ * (@xfer sets fields this library does not know), or the error of the
+ * register write.
  */
 LIBIOMMUFD_API int iommufd_dmatest_submit(struct iommufd_dmatest *dt,
 					  const struct iommufd_dmatest_xfer *xfer);
@@ -175,9 +182,10 @@ LIBIOMMUFD_API int iommufd_dmatest_abort(struct iommufd_dmatest *dt);
 
 /*
  * struct iommufd_dmatest_result - the device's view of the last transfer.
- * @sz:           sizeof (the caller sets it; the library fills only what
- *                fits).
- * @status:       enum iommufd_dmatest_status.
+ * @sz:           sizeof (the caller sets it, at least up to @error; the
+ *                library fills only what fits and zeroes what it does not
+ *                know).
+ * @status:       enum iommufd_dmatest_xfer_status.
  * @error:        enum iommufd_dmatest_error (0 unless status is ERROR).
  * @kernel_errno: the kernel's errno behind the error (positive), or 0.
  * @fault_iova:   ERROR: the first IOVA the device could not reach.
@@ -210,8 +218,11 @@ LIBIOMMUFD_API int iommufd_dmatest_status(struct iommufd_dmatest *dt,
  * iommufd_dmatest_wait - wait until the transfer ends (DONE or ERROR) or
  * @timeout_ms passes (-1: no limit), through the interrupt eventfds, and
  * fill @res (may be NULL).  The eventfds are drained.
+ * STATUS is read first and after every wake-up: a count an eventfd kept
+ * from an earlier transfer is never taken for this one's end.
  * Return: 0 when it ended (see @res->status), -ETIMEDOUT, -EINVAL (NULL
- * @dt, nothing submitted, @res->sz too small), -EINTR, or a read error.
+ * @dt, nothing submitted: the device is IDLE, @res->sz too small),
+ * -EINTR, -EPROTO (a STATUS this library does not know), or a read error.
  */
 LIBIOMMUFD_API int iommufd_dmatest_wait(struct iommufd_dmatest *dt, int timeout_ms,
 					struct iommufd_dmatest_result *res);
@@ -224,7 +235,8 @@ LIBIOMMUFD_API int iommufd_dmatest_run(struct iommufd_dmatest *dt,
 				       struct iommufd_dmatest_result *res);
 
 /* iommufd_dmatest_checksum - the device's CHECKSUM (FNV-1a 64) of @len
- * bytes at @buf, computed here, to compare with @res->checksum. */
+ * bytes at @buf, computed here, to compare with @res->checksum.  A NULL
+ * @buf counts as no bytes. */
 LIBIOMMUFD_API uint64_t iommufd_dmatest_checksum(const void *buf, size_t len);
 
 /* iommufd_dmatest_error_name - "unmapped", "read-only"...: a word for

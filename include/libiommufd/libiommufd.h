@@ -22,5 +22,6 @@
 #include <libiommufd/fault.h>
 #include <libiommufd/veventq.h>
 #include <libiommufd/ring.h>
+#include <libiommufd/dmatest.h>
 
 #endif
