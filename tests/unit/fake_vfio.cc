@@ -152,6 +152,20 @@ VfioDevice &FakeVfio::AddPciDevice(const std::string &bdf, unsigned minor)
 	return *d;
 }
 
+VfioDevice &FakeVfio::AddDevice(unsigned minor)
+{
+	VfioDevice *d = new VfioDevice;
+
+	d->minor = minor;
+	devices_.push_back(d);
+	return *d;
+}
+
+void FakeVfio::AddSysfsDir(const std::string &path, const std::set<std::string> &names)
+{
+	dirs_[path].insert(names.begin(), names.end());
+}
+
 void FakeVfio::AddSysfsDevice(const std::string &bdf, const std::string &driver)
 {
 	const std::string dir = kSysPci + bdf;
@@ -225,6 +239,8 @@ int FakeVfio::Close(int fd)
 
 	if (it == files_.end())
 		return next_->close(next_->priv, fd);
+	if (it->second.dev->model)
+		it->second.dev->model->Closed(it->second);
 	Unbind(it->second);
 	files_.erase(it);
 	return 0;
@@ -256,6 +272,8 @@ ssize_t FakeVfio::Rw(int fd, void *buf, size_t len, uint64_t off, bool write)
 	size_t n = std::min<uint64_t>(len, r.size - pos);
 	if (rw_max_)
 		n = std::min(n, rw_max_);
+	if (f->dev->model)
+		return f->dev->model->Access(*f, static_cast<uint32_t>(index), pos, buf, n, write);
 	if (write)
 		std::memcpy(r.data.data() + pos, buf, n);
 	else
@@ -292,10 +310,16 @@ int FakeVfio::Mmap(size_t len, int prot, int flags, int fd, uint64_t off, void *
 	const VfioRegion &r = f->dev->regions[index];
 	if (!(r.flags & UAPI_VFIO_REGION_INFO_FLAG_MMAP) || pos + len > r.size)
 		return -EINVAL;
-	// Real memory, so a caller could touch it; the fake only records.
-	void *p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (p == MAP_FAILED)
-		return -errno;
+	void *p = nullptr;
+	if (f->dev->model) {
+		if (int rc = f->dev->model->Map(*f, static_cast<uint32_t>(index), pos, len, &p))
+			return rc;
+	} else {
+		// Real memory, so a caller could touch it; the fake only records.
+		p = mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			return -errno;
+	}
 	mmaps_.push_back({fd, off, len, prot, flags, p});
 	*addr = p;
 	return 0;

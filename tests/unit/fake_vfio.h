@@ -15,9 +15,12 @@
 #include <array>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <set>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 #include "fake_kernel.h"
 
@@ -49,6 +52,26 @@ struct VfioRegion {
 	std::vector<uint8_t> data; // what pread/pwrite see, size bytes
 };
 
+struct VfioFile;
+
+// What a device does beyond describing itself, for devices that model one
+// (the vfio_dmatest engine): what reads, writes and mmaps of its regions
+// reach, and what a reset, a detach or the closing of a file does to it.
+// The fake checks the file, the region's flags and bounds first.
+class VfioModel {
+public:
+	virtual ~VfioModel() = default;
+	// pread/pwrite of @len bytes at @pos of region @index: bytes moved or -errno.
+	virtual ssize_t Access(VfioFile &f, uint32_t index, uint64_t pos, void *buf, size_t len,
+			       bool write) = 0;
+	// mmap of @len bytes at @pos of region @index: 0 with *@addr set (memory
+	// munmap() releases), or -errno.
+	virtual int Map(VfioFile &f, uint32_t index, uint64_t pos, size_t len, void **addr) = 0;
+	virtual void Reset(VfioFile &) {}
+	virtual void Detached(VfioFile &) {} // the whole device, not a PASID
+	virtual void Closed(VfioFile &) {}
+};
+
 struct VfioIrq {
 	bool absent = false; // GET_IRQ_INFO says EINVAL (vfio-pci: ERR off PCIe)
 	uint32_t flags = 0;  // VFIO_IRQ_INFO_*
@@ -68,6 +91,7 @@ struct VfioDevice {
 	std::array<uint8_t, 16> vf_token{};
 	int reset_errno = 0;            // what RESET answers (0: it resets)
 	unsigned resets = 0;
+	std::shared_ptr<VfioModel> model; // null: regions are plain bytes
 };
 
 // One open file of a device (the kernel's vfio_device_file).
@@ -107,6 +131,11 @@ public:
 	VfioDevice &AddPciDevice(const std::string &bdf, unsigned minor);
 	// A PCI device in sysfs only: bound to @driver ("" for none).
 	void AddSysfsDevice(const std::string &bdf, const std::string &driver);
+	// A device with no regions, IRQs or sysfs entries, for a caller to fill.
+	VfioDevice &AddDevice(unsigned minor);
+	// Add @names to sysfs directory @path (made if missing) / remove it.
+	void AddSysfsDir(const std::string &path, const std::set<std::string> &names);
+	void RemoveSysfsDir(const std::string &path) { dirs_.erase(path); }
 	std::string CdevPath(const VfioDevice &d) const;
 
 	// The open files of the device (one per open()).

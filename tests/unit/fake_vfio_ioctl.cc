@@ -294,6 +294,8 @@ int FakeVfio::Detach(VfioFile &f, void *arg)
 	if (!(d.flags & UAPI_VFIO_DEVICE_DETACH_PASID)) {
 		DropHwpt(f, f.hwpt);
 		f.hwpt = 0;
+		if (f.dev->model)
+			f.dev->model->Detached(f);
 		return 0;
 	}
 	if (!f.dev->pasid_ops)
@@ -419,6 +421,8 @@ int FakeVfio::Reset(VfioFile &f)
 	if (!(f.dev->flags & UAPI_VFIO_DEVICE_FLAGS_RESET))
 		return -EINVAL;
 	f.dev->resets++;
+	if (f.dev->model)
+		f.dev->model->Reset(f);
 	return 0;
 }
 
