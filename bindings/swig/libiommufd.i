@@ -89,6 +89,10 @@ IFD_OPTS_CTOR(iommufd_fault_queue_opts)
 IFD_OPTS_CTOR(iommufd_veventq_opts)
 IFD_OPTS_CTOR(iommufd_viommu_alloc_opts)
 IFD_OPTS_CTOR(iommufd_ring_opts)
+IFD_OPTS_CTOR(iommufd_dmatest_open_opts)
+IFD_OPTS_CTOR(iommufd_dmatest_xfer)
+/* An output struct, but its sz is the caller's to set all the same. */
+IFD_OPTS_CTOR(iommufd_dmatest_result)
 
 /* Arrays inside output structs, element by element. */
 %extend iommufd_region_info {
@@ -122,4 +126,5 @@ IFD_OPTS_CTOR(iommufd_ring_opts)
 %include <libiommufd/fault.h>
 %include <libiommufd/veventq.h>
 %include <libiommufd/ring.h>
+%include <libiommufd/dmatest.h>
 %include <libiommufd/testing.h>
