@@ -24,11 +24,13 @@
 /* Is @name "vfio_dmatest.<decimal>" and nothing more? */
 static bool is_instance(const char *name)
 {
-	const char *p = name + strlen(VFIO_DMATEST_NAME ".");
+	static const char prefix[] = VFIO_DMATEST_NAME ".";
+	const char *p;
 
-	if (strncmp(name, VFIO_DMATEST_NAME ".", strlen(VFIO_DMATEST_NAME ".")) || !*p)
+	if (strncmp(name, prefix, sizeof(prefix) - 1))
 		return false;
-	return strspn(p, "0123456789") == strlen(p);
+	p = name + sizeof(prefix) - 1;
+	return *p && strspn(p, "0123456789") == strlen(p);
 }
 
 /* List @dir into a malloc'd *@names, growing the buffer while it is too small. */
