@@ -111,7 +111,7 @@ TEST_P(DmatestOpen, MapsRoutesAttaches)
 
 TEST_P(DmatestOpen, WithoutMmapOrAttach)
 {
-	model_->SetReg64(VFIO_DMATEST_REG_MAX_LEN, 12345);
+	model_->max_len = 12345;
 	ASSERT_NE(nullptr, OpenDt(0, true));
 	EXPECT_TRUE(vfio_.mmaps().empty());
 	EXPECT_EQ(0u, dt_file().hwpt);
@@ -174,18 +174,18 @@ TEST_P(DmatestOpen, OlderOptsLackNoMmap)
 
 TEST_P(DmatestOpen, WrongIdentity)
 {
-	model_->SetReg32(VFIO_DMATEST_REG_MAGIC, 0x12345678);
+	model_->magic = 0x12345678;
 	EXPECT_FAILS(ctx_, EPROTO, "iommufd_dmatest_open: vfio_dmatest.0 has magic 0x12345678, not "
 		     "vfio_dmatest's 0x54444649", iommufd_dmatest_open(ctx_, 0, nullptr, &dt_));
 	ExpectNothingLeft("bad magic");
-	model_->SetReg32(VFIO_DMATEST_REG_MAGIC, VFIO_DMATEST_MAGIC);
-	model_->SetReg32(VFIO_DMATEST_REG_VERSION, 2);
+	model_->magic = VFIO_DMATEST_MAGIC;
+	model_->version = 2;
 	EXPECT_FAILS(ctx_, EPROTO, "vfio_dmatest.0 speaks register version 2; this libiommufd",
 		     iommufd_dmatest_open(ctx_, 0, nullptr, &dt_));
 	EXPECT_TRUE(HasSentence(ctx_, "knows version 1"));
 	ExpectNothingLeft("bad version");
-	model_->SetReg32(VFIO_DMATEST_REG_VERSION, VFIO_DMATEST_VERSION);
-	model_->SetReg64(VFIO_DMATEST_REG_MAX_LEN, 0);
+	model_->version = VFIO_DMATEST_VERSION;
+	model_->max_len = 0;
 	EXPECT_FAILS(ctx_, EPROTO, "reports a longest transfer of 0 bytes",
 		     iommufd_dmatest_open(ctx_, 0, nullptr, &dt_));
 	ExpectNothingLeft("max_len 0");

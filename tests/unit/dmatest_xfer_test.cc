@@ -21,13 +21,16 @@ TEST_P(DmatestXfer, CopyFillChecksum)
 		OpenMapped(no_mmap);
 		iommufd_dmatest_result r = Result();
 		iommufd_dmatest_xfer x = Xfer(kCopy);
+		const uint64_t completions = model_->Reg64(VFIO_DMATEST_REG_COMPLETIONS);
+		const uint32_t seq = Reg32(VFIO_DMATEST_REG_SEQ);
 
 		ASSERT_EQ(0, iommufd_dmatest_run(dt_, &x, 1000, &r)) << iommufd_ctx_last_error(ctx_);
 		EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_DONE}, r.status);
 		EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERR_NONE}, r.error);
 		EXPECT_EQ(kLen, r.done_bytes);
-		EXPECT_EQ(1u, r.completions);
+		EXPECT_EQ(completions + 1, r.completions) << "counters survive opens";
 		EXPECT_EQ(0u, r.errors);
+		EXPECT_EQ(0u, r.checksum) << "RESULT is CHECKSUM's only";
 		EXPECT_EQ(src_.str(), dst_.str()) << "the bytes were copied";
 
 		x = Xfer(kFill, kLen - 5);
@@ -42,14 +45,12 @@ TEST_P(DmatestXfer, CopyFillChecksum)
 		ASSERT_EQ(0, iommufd_dmatest_run(dt_, &x, 1000, &r)) << iommufd_ctx_last_error(ctx_);
 		EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_DONE}, r.status);
 		EXPECT_EQ(iommufd_dmatest_checksum(src_.data(), kLen - 1), r.checksum);
-		EXPECT_EQ(3u, r.completions);
+		EXPECT_EQ(completions + 3, r.completions);
 		EXPECT_EQ(uint32_t{VFIO_DMATEST_OP_CHECKSUM}, Reg32(VFIO_DMATEST_REG_CMD));
-		EXPECT_EQ(3u, Reg32(VFIO_DMATEST_REG_SEQ));
+		EXPECT_EQ(seq + 3, Reg32(VFIO_DMATEST_REG_SEQ));
 
 		iommufd_dmatest_close(dt_);
 		dt_ = nullptr;
-		model_->SetReg64(VFIO_DMATEST_REG_COMPLETIONS, 0);
-		model_->SetReg32(VFIO_DMATEST_REG_SEQ, 0);
 		memset(dst_.data(), 0, kLen);
 	}
 }
@@ -145,6 +146,8 @@ TEST_P(DmatestXfer, BusyUntilAborted)
 	ASSERT_EQ(0, iommufd_dmatest_wait(dt_, 1000, &r)) << iommufd_ctx_last_error(ctx_);
 	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERROR}, r.status);
 	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERR_ABORTED}, r.error);
+	EXPECT_EQ(uint32_t{ECANCELED}, r.kernel_errno);
+	EXPECT_EQ(kSrcIova, r.fault_iova) << "where it stood";
 	EXPECT_EQ(1u, r.errors);
 	EXPECT_EQ(std::string(kLen, '\0'), dst_.str()) << "nothing moved";
 	EXPECT_FAILS(ctx_, EINVAL, "iommufd_dmatest_abort: no transfer is running or held on "
@@ -205,6 +208,7 @@ TEST_P(DmatestXfer, PinFailsOnUnmapped)
 	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERROR}, r.status);
 	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERR_UNMAPPED}, r.error);
 	EXPECT_EQ(kSrcIova + kLen, r.fault_iova);
+	EXPECT_EQ(uint32_t{ENOENT}, r.kernel_errno);
 	EXPECT_EQ(0u, r.pinned_pages);
 }
 
@@ -213,13 +217,15 @@ TEST_P(DmatestXfer, PinFailsOnUnmapped)
 TEST_P(DmatestXfer, DeviceRefusesInvalid)
 {
 	OpenMapped();
-	model_->SetReg64(VFIO_DMATEST_REG_MAX_LEN, kPage);
+	model_->max_len = kPage;
 	iommufd_dmatest_xfer x = Xfer(kCopy);
 	iommufd_dmatest_result r = Result();
 
 	ASSERT_EQ(0, iommufd_dmatest_run(dt_, &x, 1000, &r)) << "an ERROR is no call failure";
 	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERROR}, r.status);
 	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERR_INVALID}, r.error);
+	EXPECT_EQ(uint32_t{EINVAL}, r.kernel_errno);
+	EXPECT_EQ(0u, r.fault_iova);
 	EXPECT_EQ(0u, r.done_bytes);
 	EXPECT_STREQ("invalid", iommufd_dmatest_error_name(r.error));
 }
@@ -240,6 +246,7 @@ TEST_P(DmatestXfer, UnmappedAndReadOnly)
 	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERROR}, r.status);
 	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERR_UNMAPPED}, r.error);
 	EXPECT_EQ(one_iova + kPage, r.fault_iova);
+	EXPECT_EQ(uint32_t{ENOENT}, r.kernel_errno);
 	EXPECT_EQ(kPage, r.done_bytes);
 	EXPECT_EQ(0, memcmp(src_.data(), one.data(), kPage));
 	EXPECT_EQ(1u, r.errors);
@@ -250,6 +257,7 @@ TEST_P(DmatestXfer, UnmappedAndReadOnly)
 	x.dst_iova = ro_iova;
 	ASSERT_EQ(0, iommufd_dmatest_run(dt_, &x, 1000, &r));
 	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERR_READ_ONLY}, r.error);
+	EXPECT_EQ(uint32_t{EPERM}, r.kernel_errno);
 	EXPECT_EQ(ro_iova, r.fault_iova);
 	EXPECT_EQ(std::string(kPage, '\0'), ro.str());
 	x = Xfer(kChecksum, kPage);
@@ -259,20 +267,39 @@ TEST_P(DmatestXfer, UnmappedAndReadOnly)
 	EXPECT_EQ(iommufd_dmatest_checksum(ro.data(), kPage), r.checksum);
 }
 
+// As the module: a detach takes pins back at once (the transfer holding
+// them ends DETACHED); a transfer without pins finds out when it runs; and
+// an unattached device fails a START at once, HOLD or not.
 TEST_P(DmatestXfer, Detached)
 {
 	OpenMapped();
-	iommufd_dmatest_xfer x = Xfer(kCopy, kLen, IOMMUFD_DMATEST_HOLD);
+	iommufd_device *dev = iommufd_dmatest_device(dt_);
+	iommufd_dmatest_xfer x = Xfer(kCopy, kLen, IOMMUFD_DMATEST_PIN | IOMMUFD_DMATEST_HOLD);
 	iommufd_dmatest_result r = Result();
 
 	ASSERT_EQ(0, iommufd_dmatest_submit(dt_, &x));
-	ASSERT_EQ(0, iommufd_device_detach(iommufd_dmatest_device(dt_)));
+	ASSERT_EQ(0, iommufd_device_detach(dev));
 	ASSERT_EQ(0, iommufd_dmatest_wait(dt_, 1000, &r));
-	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERR_DETACHED}, r.error) << "detached while held";
-	x.flags = 0;
-	ASSERT_EQ(0, iommufd_dmatest_run(dt_, &x, 1000, &r));
-	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERR_DETACHED}, r.error) << "run while not attached";
-	EXPECT_EQ(2u, r.errors);
+	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERR_DETACHED}, r.error) << "pinned and held";
+	EXPECT_EQ(uint32_t{ENOENT}, r.kernel_errno);
+	EXPECT_EQ(kSrcIova, r.fault_iova);
+
+	ASSERT_EQ(0, iommufd_device_attach(dev, ioas_, nullptr));
+	x.flags = IOMMUFD_DMATEST_HOLD;
+	ASSERT_EQ(0, iommufd_dmatest_submit(dt_, &x));
+	ASSERT_EQ(0, iommufd_device_detach(dev));
+	ASSERT_EQ(0, iommufd_dmatest_status(dt_, &r));
+	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_HELD}, r.status) << "no pins: nothing taken back";
+	ASSERT_EQ(0, iommufd_dmatest_release(dt_));
+	ASSERT_EQ(0, iommufd_dmatest_wait(dt_, 1000, &r));
+	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERR_DETACHED}, r.error) << "found when it ran";
+	EXPECT_EQ(uint32_t{ENODEV}, r.kernel_errno);
+
+	ASSERT_EQ(0, iommufd_dmatest_submit(dt_, &x)) << "the device's answer is no write error";
+	ASSERT_EQ(0, iommufd_dmatest_status(dt_, &r));
+	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERROR}, r.status) << "never held";
+	EXPECT_EQ(uint32_t{IOMMUFD_DMATEST_ERR_DETACHED}, r.error);
+	EXPECT_EQ(std::string(kLen, '\0'), dst_.str());
 }
 
 TEST_P(DmatestXfer, KernelErrors)

@@ -85,9 +85,7 @@ FakeDmatest::FakeDmatest(FakeKernel &fk) : fk_(fk)
 	if (p == MAP_FAILED)
 		std::abort();
 	regs_ = static_cast<unsigned char *>(p);
-	Put32(VFIO_DMATEST_REG_MAGIC, VFIO_DMATEST_MAGIC);
-	Put32(VFIO_DMATEST_REG_VERSION, VFIO_DMATEST_VERSION);
-	Put64(VFIO_DMATEST_REG_MAX_LEN, kDefaultMaxLen);
+	ClearRegisters();
 }
 
 FakeDmatest::~FakeDmatest()
@@ -165,24 +163,59 @@ void FakeDmatest::Signal(uint32_t irq)
 		eventfd_write(it->second[0], 1);
 }
 
+// The module's power-on state (regs.c): everything zero but the identity,
+// the limit and the counters, which count since the module made the device.
+void FakeDmatest::ClearRegisters()
+{
+	std::memset(regs_, 0, kPage0);
+	Put32(VFIO_DMATEST_REG_MAGIC, magic);
+	Put32(VFIO_DMATEST_REG_VERSION, version);
+	Put64(VFIO_DMATEST_REG_MAX_LEN, max_len);
+	Put32(VFIO_DMATEST_REG_SEQ, seq_);
+	Put64(VFIO_DMATEST_REG_COMPLETIONS, completions_);
+	Put64(VFIO_DMATEST_REG_ERRORS, errors_);
+	pinned_ = false;
+}
+
 bool FakeDmatest::Pending() const
 {
 	const uint32_t s = Status();
 	return s == VFIO_DMATEST_STATUS_BUSY || s == VFIO_DMATEST_STATUS_HELD;
 }
 
+bool FakeDmatest::Attached() const { return owner_ && AttachedIoas(fk_, *owner_); }
+
+// The first IOVA the transfer touches at its position: the source's when
+// it reads one.
+uint64_t FakeDmatest::Cursor() const
+{
+	const uint32_t op = x_.cmd & VFIO_DMATEST_OP_MASK;
+	const uint64_t done = Reg64Locked(VFIO_DMATEST_REG_DONE_BYTES);
+	return (op == VFIO_DMATEST_OP_FILL ? x_.dst : x_.src) + done;
+}
+
+FakeDmatest::Outcome FakeDmatest::Failed(uint32_t error, int err) const
+{
+	Outcome o{VFIO_DMATEST_STATUS_ERROR, error, static_cast<uint32_t>(err)};
+	o.fault_iova = error == VFIO_DMATEST_ERR_INVALID ? 0 : Cursor();
+	o.done = Reg64Locked(VFIO_DMATEST_REG_DONE_BYTES);
+	return o;
+}
+
 // Outcome registers, counters, pins dropped, then STATUS, then the interrupt.
 void FakeDmatest::Finish(const Outcome &o, bool signal)
 {
 	const bool done = o.status == VFIO_DMATEST_STATUS_DONE;
-	const uint32_t counter = done ? VFIO_DMATEST_REG_COMPLETIONS : VFIO_DMATEST_REG_ERRORS;
 
+	done ? completions_++ : errors_++;
+	pinned_ = false;
 	Put32(VFIO_DMATEST_REG_ERROR, o.error);
 	Put32(VFIO_DMATEST_REG_ERRNO, o.kernel_errno);
 	Put64(VFIO_DMATEST_REG_FAULT_IOVA, o.fault_iova);
 	Put64(VFIO_DMATEST_REG_DONE_BYTES, o.done);
 	Put64(VFIO_DMATEST_REG_RESULT, o.result);
-	Put64(counter, Reg64Locked(counter) + 1);
+	Put64(VFIO_DMATEST_REG_COMPLETIONS, completions_);
+	Put64(VFIO_DMATEST_REG_ERRORS, errors_);
 	Put64(VFIO_DMATEST_REG_PINNED, 0);
 	Put32(VFIO_DMATEST_REG_STATUS, o.status);
 	if (!signal || !owner_)
@@ -192,6 +225,8 @@ void FakeDmatest::Finish(const Outcome &o, bool signal)
 		eventfd_write(it->second[0], 1);
 }
 
+// Page 0 reads as the registers and takes writes to the parameters only;
+// page 1 reads as zeroes and takes one 4-byte write at the doorbell.
 ssize_t FakeDmatest::Access(VfioFile &f, uint32_t index, uint64_t pos, void *buf, size_t len,
 			    bool write)
 {
@@ -200,23 +235,24 @@ ssize_t FakeDmatest::Access(VfioFile &f, uint32_t index, uint64_t pos, void *buf
 
 	if (index != VFIO_DMATEST_REGION)
 		return -EINVAL;
-	if (pos >= kPage0) { // page 1: the doorbell, one 4-byte write
+	if (write && pos >= kPage0) {
 		uint32_t v;
-		if (!write || pos != VFIO_DMATEST_REG_DOORBELL || len != sizeof(v))
+		if (pos != VFIO_DMATEST_REG_DOORBELL || len != sizeof(v))
 			return -EINVAL;
 		std::memcpy(&v, buf, sizeof(v));
 		const int rc = Doorbell(f, v);
 		return rc ? rc : static_cast<ssize_t>(len);
 	}
-	const size_t n = std::min<uint64_t>(len, kPage0 - pos);
-	for (size_t i = 0; i < n; i++) {
+	if (write && pos + len > kPage0)
+		return -EINVAL; // straddles the registers and the doorbell
+	for (size_t i = 0; i < len; i++) {
 		const uint64_t at = pos + i;
 		if (!write)
-			b[i] = regs_[at];
-		else if (at >= kParamsStart && at < kParamsEnd) // the rest ignore writes
+			b[i] = at < kPage0 ? regs_[at] : 0;
+		else if (at >= kParamsStart && at < kParamsEnd)
 			regs_[at] = b[i];
 	}
-	return static_cast<ssize_t>(n);
+	return static_cast<ssize_t>(len);
 }
 
 int FakeDmatest::Map(VfioFile &, uint32_t index, uint64_t pos, size_t len, void **addr)
@@ -233,8 +269,6 @@ int FakeDmatest::Map(VfioFile &, uint32_t index, uint64_t pos, size_t len, void 
 
 int FakeDmatest::Doorbell(VfioFile &f, uint32_t value)
 {
-	Outcome aborted{VFIO_DMATEST_STATUS_ERROR, VFIO_DMATEST_ERR_ABORTED};
-
 	switch (value) {
 	case VFIO_DMATEST_DOORBELL_START:
 		if (Pending())
@@ -253,7 +287,7 @@ int FakeDmatest::Doorbell(VfioFile &f, uint32_t value)
 		if (!Pending())
 			return -EINVAL;
 		doorbells_[value]++;
-		Finish(aborted, true);
+		Finish(Failed(VFIO_DMATEST_ERR_ABORTED, ECANCELED), true);
 		return 0;
 	default:
 		return -EINVAL;
@@ -268,50 +302,64 @@ bool FakeDmatest::Valid() const
 
 	if ((!reads && !writes) || (x_.cmd & ~(VFIO_DMATEST_OP_MASK | VFIO_DMATEST_CMD_FLAGS)))
 		return false;
-	if (!x_.len || x_.len > Reg64Locked(VFIO_DMATEST_REG_MAX_LEN))
+	if (!x_.len || x_.len > max_len)
 		return false;
 	return !(reads && x_.src + (x_.len - 1) < x_.src) &&
 	       !(writes && x_.dst + (x_.len - 1) < x_.dst);
 }
 
-// Latch, then: invalid -> ERROR at once; PIN -> pin first; HOLD -> HELD.
+// Latch, then: invalid or unattached -> ERROR at once; PIN -> pin first;
+// HOLD -> HELD; else BUSY.
 int FakeDmatest::Start(VfioFile &f)
 {
-	Outcome o{VFIO_DMATEST_STATUS_ERROR};
-
 	x_ = {Reg64Locked(VFIO_DMATEST_REG_SRC), Reg64Locked(VFIO_DMATEST_REG_DST),
 	      Reg64Locked(VFIO_DMATEST_REG_LEN), Reg64Locked(VFIO_DMATEST_REG_PATTERN),
 	      Reg32Locked(VFIO_DMATEST_REG_CMD)};
 	owner_ = &f;
-	Put32(VFIO_DMATEST_REG_SEQ, Reg32Locked(VFIO_DMATEST_REG_SEQ) + 1);
+	Put32(VFIO_DMATEST_REG_SEQ, ++seq_);
+	for (uint32_t off = VFIO_DMATEST_REG_ERROR; off < VFIO_DMATEST_REG_SEQ; off += 4)
+		Put32(off, 0);
+	Outcome o{VFIO_DMATEST_STATUS_ERROR};
 	if (!Valid()) {
-		o.error = VFIO_DMATEST_ERR_INVALID;
-		Finish(o, true);
+		Finish(Failed(VFIO_DMATEST_ERR_INVALID, EINVAL), true);
 		return 0;
 	}
-	Put32(VFIO_DMATEST_REG_STATUS, VFIO_DMATEST_STATUS_BUSY);
+	if (!Attached()) {
+		Finish(Failed(VFIO_DMATEST_ERR_DETACHED, ENODEV), true);
+		return 0;
+	}
 	if ((x_.cmd & VFIO_DMATEST_CMD_PIN) && !Pin(o)) {
 		Finish(o, true);
 		return 0;
 	}
-	if (x_.cmd & VFIO_DMATEST_CMD_HOLD)
-		Put32(VFIO_DMATEST_REG_STATUS, VFIO_DMATEST_STATUS_HELD);
-	else if (auto_run)
+	const bool hold = x_.cmd & VFIO_DMATEST_CMD_HOLD;
+	Put32(VFIO_DMATEST_REG_STATUS, hold ? VFIO_DMATEST_STATUS_HELD : VFIO_DMATEST_STATUS_BUSY);
+	if (!hold && auto_run)
 		Run();
 	return 0;
 }
+
+namespace {
+
+// The errno the module's access helpers give each error.
+uint32_t ErrnoOf(uint32_t error)
+{
+	switch (error) {
+	case VFIO_DMATEST_ERR_UNMAPPED: return ENOENT;
+	case VFIO_DMATEST_ERR_READ_ONLY: return EPERM;
+	default: return EFAULT;
+	}
+}
+
+} // namespace
 
 // Every page of the ranges must be reachable; the fake only counts them.
 bool FakeDmatest::Pin(Outcome &o)
 {
 	const uint32_t op = x_.cmd & VFIO_DMATEST_OP_MASK;
-	const Ioas *ioas = owner_ ? AttachedIoas(fk_, *owner_) : nullptr;
+	const Ioas *ioas = AttachedIoas(fk_, *owner_);
 	uint64_t pages = 0;
 
-	if (!ioas) {
-		o.error = VFIO_DMATEST_ERR_DETACHED;
-		return false;
-	}
 	for (int dir = 0; dir < 2; dir++) {
 		const bool write = dir == 1;
 		if (write ? op == VFIO_DMATEST_OP_CHECKSUM : op == VFIO_DMATEST_OP_FILL)
@@ -321,6 +369,7 @@ bool FakeDmatest::Pin(Outcome &o)
 			const Where w = Translate(*ioas, base + off, write);
 			if (w.error) {
 				o.error = w.error;
+				o.kernel_errno = ErrnoOf(w.error);
 				o.fault_iova = base + off;
 				return false;
 			}
@@ -328,6 +377,7 @@ bool FakeDmatest::Pin(Outcome &o)
 		}
 		pages += PagesSpanned(base, x_.len);
 	}
+	pinned_ = true;
 	Put64(VFIO_DMATEST_REG_PINNED, pages);
 	return true;
 }
@@ -341,29 +391,26 @@ bool FakeDmatest::Move(Outcome &o)
 	uint64_t hash = VFIO_DMATEST_FNV_OFFSET;
 
 	if (!ioas) {
-		o.error = VFIO_DMATEST_ERR_DETACHED;
+		o = Failed(VFIO_DMATEST_ERR_DETACHED, ENODEV);
 		return false;
 	}
 	while (o.done < x_.len) {
 		uint64_t chunk = x_.len - o.done;
 		Where src, dst;
-		if (op != VFIO_DMATEST_OP_FILL) {
-			src = Translate(*ioas, x_.src + o.done, false);
-			if (src.error) {
-				o.error = src.error;
-				o.fault_iova = x_.src + o.done;
+		for (int dir = 0; dir < 2; dir++) {
+			const bool write = dir == 1;
+			if (write ? op == VFIO_DMATEST_OP_CHECKSUM : op == VFIO_DMATEST_OP_FILL)
+				continue;
+			const uint64_t iova = (write ? x_.dst : x_.src) + o.done;
+			Where &w = write ? dst : src;
+			w = Translate(*ioas, iova, write);
+			if (w.error) {
+				o.error = w.error;
+				o.kernel_errno = ErrnoOf(w.error);
+				o.fault_iova = iova;
 				return false;
 			}
-			chunk = std::min(chunk, src.run);
-		}
-		if (op != VFIO_DMATEST_OP_CHECKSUM) {
-			dst = Translate(*ioas, x_.dst + o.done, true);
-			if (dst.error) {
-				o.error = dst.error;
-				o.fault_iova = x_.dst + o.done;
-				return false;
-			}
-			chunk = std::min(chunk, dst.run);
+			chunk = std::min(chunk, w.run);
 		}
 		for (uint64_t i = 0; i < chunk; i++) {
 			const uint64_t at = o.done + i;
@@ -386,8 +433,7 @@ void FakeDmatest::Run()
 	Outcome o{VFIO_DMATEST_STATUS_ERROR};
 
 	if (fail_error_) {
-		o.error = fail_error_;
-		o.kernel_errno = fail_errno_;
+		o = Failed(fail_error_, static_cast<int>(fail_errno_));
 		fail_error_ = fail_errno_ = 0;
 	} else if (Move(o)) {
 		o.status = VFIO_DMATEST_STATUS_DONE;
@@ -404,33 +450,46 @@ bool FakeDmatest::Complete()
 	return true;
 }
 
+void FakeDmatest::Bound(VfioFile &f)
+{
+	std::lock_guard<std::mutex> g(lock_);
+	ClearRegisters();
+	owner_ = &f;
+}
+
 // A reset aborts what is pending (with its interrupt), then leaves the
-// device IDLE with its parameters and outcome cleared; counters survive.
+// device as at power-on.
 void FakeDmatest::Reset(VfioFile &)
 {
 	std::lock_guard<std::mutex> g(lock_);
 	if (Pending())
-		Finish({VFIO_DMATEST_STATUS_ERROR, VFIO_DMATEST_ERR_ABORTED}, true);
-	for (uint32_t off = kParamsStart; off < VFIO_DMATEST_REG_SEQ; off += 4)
-		Put32(off, 0);
+		Finish(Failed(VFIO_DMATEST_ERR_ABORTED, ECANCELED), true);
+	ClearRegisters();
 }
 
+// iommufd takes the pins back (the module's unmap callback): a transfer
+// holding pins ends DETACHED at the first of its IOVAs; one without pins
+// stays, and finds itself detached when it runs.
 void FakeDmatest::Detached(VfioFile &f)
 {
 	std::lock_guard<std::mutex> g(lock_);
-	if (owner_ == &f && Pending())
-		Finish({VFIO_DMATEST_STATUS_ERROR, VFIO_DMATEST_ERR_DETACHED}, true);
+	if (owner_ != &f || !pinned_ || !Pending())
+		return;
+	const uint32_t op = x_.cmd & VFIO_DMATEST_OP_MASK;
+	Outcome o = Failed(VFIO_DMATEST_ERR_DETACHED, ENOENT);
+	o.fault_iova = op == VFIO_DMATEST_OP_COPY ? std::min(x_.src, x_.dst)
+						 : op == VFIO_DMATEST_OP_FILL ? x_.dst : x_.src;
+	Finish(o, true);
 }
 
-// The device closed: what it had pending ends ABORTED, unsignalled (its
-// interrupts went with the file).
+// The last fd goes: what is pending ends ABORTED before the interrupts go.
 void FakeDmatest::Closed(VfioFile &f)
 {
 	std::lock_guard<std::mutex> g(lock_);
 	if (owner_ != &f)
 		return;
 	if (Pending())
-		Finish({VFIO_DMATEST_STATUS_ERROR, VFIO_DMATEST_ERR_ABORTED}, false);
+		Finish(Failed(VFIO_DMATEST_ERR_ABORTED, ECANCELED), true);
 	owner_ = nullptr;
 }
 

@@ -5,11 +5,15 @@
 // (page 0 the registers, mmap-able, page 1 the doorbell), two eventfd
 // interrupts, and an engine that moves bytes through the fake kernel's
 // IOAS mappings -- the user memory the test mapped -- so a COPY really
-// copies.  Register semantics as driver/include/uapi/vfio_dmatest.h: the
-// parameters latched at the doorbell, START refused with EBUSY while a
-// transfer is running or held, RELEASE / ABORT with EINVAL when there is
-// nothing for them, bad parameters ending the transfer in ERR_INVALID with
-// the error interrupt, STATUS set before the interrupt is signalled.
+// copies.  Register semantics as driver/include/uapi/vfio_dmatest.h and the
+// module (driver/engine.c, attach.c, regs.c): the parameters latched at the
+// doorbell, START refused with EBUSY while a transfer is running or held,
+// RELEASE / ABORT with EINVAL when there is nothing for them, bad
+// parameters (or no attachment) ending the transfer at once with the error
+// interrupt, the kernel's errno in ERRNO, STATUS set before the interrupt,
+// a detach ending a held transfer only when it holds pins, the registers
+// reset (counters kept) when the device is opened or reset, page 1 reading
+// as zeroes.
 #pragma once
 
 #include <cstdint>
@@ -28,10 +32,15 @@ public:
 	explicit FakeDmatest(FakeKernel &fk);
 	~FakeDmatest() override;
 
+	// ---- what the module gives every open and reset ----------------------
+	uint32_t magic = VFIO_DMATEST_MAGIC;
+	uint32_t version = VFIO_DMATEST_VERSION;
+	uint64_t max_len = kDefaultMaxLen; // also what the engine checks LEN against
+
 	// ---- registers, as the device holds them (thread safe) ---------------
 	uint32_t Reg32(uint32_t off) const;
 	uint64_t Reg64(uint32_t off) const;
-	// Overwrite a register (MAGIC, VERSION, MAX_LEN, STATUS...).
+	// Overwrite a register until the next open or reset.
 	void SetReg32(uint32_t off, uint32_t v);
 	void SetReg64(uint32_t off, uint64_t v);
 
@@ -52,6 +61,7 @@ public:
 	ssize_t Access(VfioFile &f, uint32_t index, uint64_t pos, void *buf, size_t len,
 		       bool write) override;
 	int Map(VfioFile &f, uint32_t index, uint64_t pos, size_t len, void **addr) override;
+	void Bound(VfioFile &f) override;
 	void Reset(VfioFile &f) override;
 	void Detached(VfioFile &f) override;
 	void Closed(VfioFile &f) override;
@@ -65,12 +75,17 @@ private:
 		uint32_t status, error = 0, kernel_errno = 0;
 		uint64_t fault_iova = 0, done = 0, result = 0;
 	};
+	// An ERROR with the errno the module gives it (-@err), at the cursor.
+	Outcome Failed(uint32_t error, int err) const;
+	uint64_t Cursor() const;
+	void ClearRegisters();
 
 	int Doorbell(VfioFile &f, uint32_t value);
 	int Start(VfioFile &f);
 	bool Valid() const;
 	void Run();
 	bool Pin(Outcome &o);
+	bool Attached() const;
 	bool Move(Outcome &o);
 	void Finish(const Outcome &o, bool signal);
 	bool Pending() const;
@@ -87,6 +102,9 @@ private:
 	Latched x_;
 	VfioFile *owner_ = nullptr; // the file that rang START
 	uint32_t fail_error_ = 0, fail_errno_ = 0;
+	uint32_t seq_ = 0;
+	uint64_t completions_ = 0, errors_ = 0;
+	bool pinned_ = false; // the transfer holds pins
 	std::map<uint32_t, unsigned> doorbells_;
 };
 

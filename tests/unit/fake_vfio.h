@@ -67,6 +67,7 @@ public:
 	// mmap of @len bytes at @pos of region @index: 0 with *@addr set (memory
 	// munmap() releases), or -errno.
 	virtual int Map(VfioFile &f, uint32_t index, uint64_t pos, size_t len, void **addr) = 0;
+	virtual void Bound(VfioFile &) {} // the kernel's open_device
 	virtual void Reset(VfioFile &) {}
 	virtual void Detached(VfioFile &) {} // the whole device, not a PASID
 	virtual void Closed(VfioFile &) {}

@@ -185,6 +185,8 @@ int FakeVfio::Bind(VfioFile &f, void *arg)
 	ictx.objects[f.dev_id] = Object{ObjType::kDevice, Ioas{}, 0, 1};
 	f.iommufd = b.iommufd;
 	f.bound = true;
+	if (f.dev->model)
+		f.dev->model->Bound(f);
 	std::memcpy(static_cast<unsigned char *>(arg) + offsetof(uapi_vfio_device_bind_iommufd, out_devid),
 		    &f.dev_id, sizeof(f.dev_id));
 	return 0;
