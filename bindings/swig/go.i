@@ -59,6 +59,7 @@ IFD_GO_HANDLE(iommufd_fault_queue)
 IFD_GO_HANDLE(iommufd_veventq)
 IFD_GO_HANDLE(iommufd_fault_ring)
 IFD_GO_HANDLE(iommufd_vevent_ring)
+IFD_GO_HANDLE(iommufd_dmatest)
 
 /* ---- memory ---------------------------------------------------------------- */
 
@@ -72,6 +73,10 @@ IFD_GO_MEMORY(void *)
 IFD_GO_MEMORY(const void *)
 IFD_GO_MEMORY(const uint8_t *)
 IFD_GO_MEMORY(const int32_t *)
+/* A buffer the call writes a path into (iommufd_dmatest_path): Go's
+ * memory, so not the stock char * freearg, which frees its own copy. */
+IFD_GO_MEMORY(char *buf)
+%typemap(freearg) char *buf ""
 /* Record arrays, read into or sent from Go arrays of the same layout (by
  * parameter name: the SWIG structs' own methods keep their pointers). */
 IFD_GO_MEMORY(struct iommufd_fault *faults)

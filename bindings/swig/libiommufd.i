@@ -50,6 +50,13 @@ typedef long ssize_t;
 %immutable iommufd_cmd_desc::name;
 %immutable iommufd_field_desc::name;
 
+/* ---- names ----------------------------------------------------------------- */
+
+/* enum iommufd_dmatest_status shares its name with the function that reads
+ * the device's status; SWIG would drop the function for the enum's tag.
+ * The tag is renamed (its constants keep their names). */
+%rename(iommufd_dmatest_status_e, %$isenum) iommufd_dmatest_status;
+
 /* ---- scalar out-parameters ---------------------------------------------- */
 
 /* Object IDs and counts the C API hands back through a pointer. */

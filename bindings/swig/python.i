@@ -194,6 +194,9 @@ IFD_PY_VALUE(iommufd_fault_ring_eventfd)
 IFD_PY_VALUE(iommufd_fault_ring_pump_fd)
 IFD_PY_VALUE(iommufd_vevent_ring_eventfd)
 IFD_PY_VALUE(iommufd_vevent_ring_pump_fd)
+IFD_PY_VALUE(iommufd_dmatest_count)
+IFD_PY_VALUE(iommufd_dmatest_completion_fd)
+IFD_PY_VALUE(iommufd_dmatest_error_fd)
 /* Invalidations say how far they got also when they fail: the exception
  * carries it as .handled (the entry at that index is the one refused). */
 %define IFD_PY_PROGRESS(NAME, ARG)
@@ -281,6 +284,7 @@ IFD_PY_HANDLE_OUT(iommufd_fault_queue)
 IFD_PY_HANDLE_OUT(iommufd_veventq)
 IFD_PY_HANDLE_OUT(iommufd_fault_ring)
 IFD_PY_HANDLE_OUT(iommufd_vevent_ring)
+IFD_PY_HANDLE_OUT(iommufd_dmatest)
 
 /* Addresses of mmap()ed ranges, as ints (the package wraps them). */
 %typemap(in, numinputs=0) void **addr (void *tmp = NULL) { $1 = &tmp; }
@@ -327,6 +331,7 @@ IFD_PY_STRUCT_OUT(iommufd_cmd_desc, desc, (void)0)
 IFD_PY_STRUCT_OUT(iommufd_field_desc, desc, (void)0)
 IFD_PY_STRUCT_OUT(iommufd_feature_status, status, (void)0)
 IFD_PY_STRUCT_OUT(iommufd_ring_stats, stats, tmp->sz = sizeof(*tmp))
+IFD_PY_STRUCT_OUT(iommufd_dmatest_result, res, tmp->sz = sizeof(*tmp))
 
 /* A fault group: (records, cookie); the package knows where it started. */
 %typemap(in, numinputs=0) struct iommufd_fault_group *group (struct iommufd_fault_group tmp) {
@@ -336,6 +341,18 @@ IFD_PY_STRUCT_OUT(iommufd_ring_stats, stats, tmp->sz = sizeof(*tmp))
 %typemap(argout) struct iommufd_fault_group *group {
 	$result = ifd_py_append($result,
 		Py_BuildValue("(II)", tmp$argnum.count, tmp$argnum.cookie));
+	if (!$result)
+		SWIG_fail;
+}
+
+/* A path the call writes into the caller's buffer: returned as a str. */
+%typemap(in, numinputs=0) (char *buf, size_t len) (char tmp[4096]) {
+	tmp[0] = 0;
+	$1 = tmp;
+	$2 = sizeof(tmp);
+}
+%typemap(argout) (char *buf, size_t len) {
+	$result = ifd_py_append($result, PyUnicode_DecodeFSDefault(tmp$argnum));
 	if (!$result)
 		SWIG_fail;
 }

@@ -18,6 +18,7 @@ from libiommufd import errors
     (errno.EINVAL, errors.InvalidArgumentError, ValueError),
     (errno.EBUSY, errors.BusyError, OSError),
     (errno.EOPNOTSUPP, errors.NotSupportedError, OSError),
+    (errno.ETIMEDOUT, errors.TimedOutError, TimeoutError),
     (errno.E2BIG, errors.IommufdError, OSError),
 ])
 def test_errno_picks_the_subclass(err, cls, builtin):

@@ -26,7 +26,8 @@ except ImportError as e:  # pragma: no cover - depends on the build
     ) from e
 
 from .errors import (BusyError, ExistsError, InvalidArgumentError, IommufdError,
-                     NotFoundError, NotSupportedError, PermissionDeniedError, error_from_errno)
+                     NotFoundError, NotSupportedError, PermissionDeniedError, TimedOutError,
+                     error_from_errno)
 
 # Every negative errno of the C layer raises through this, in C.
 _c._set_error_factory(error_from_errno)
@@ -38,6 +39,8 @@ from .enums import (Command, DeviceFlag, DirtyFlag, FaultFlag, FaultPerm,  # noq
                     VeventqType, ViommuType)
 from .context import Context  # noqa: E402
 from .device import Device, DeviceInfo, IrqInfo, RegionInfo  # noqa: E402
+from .dmatest import (DmaTest, DmaTestErrorCode, DmaTestFlag, DmaTestOp,  # noqa: E402
+                      DmaTestResult, DmaTestStatus)
 from .fault import Fault, FaultGroup, FaultQueue  # noqa: E402
 from .hwpt import Hwpt  # noqa: E402
 from .ioas import Ioas, IovaRange  # noqa: E402
@@ -61,7 +64,8 @@ __all__ = [
     "HwQueue", "MappedRange", "FeatureStatus", "HwInfo", "CommandDesc", "FieldDesc",
     "command", "commands", "feature_name", "version",
     "IommufdError", "InvalidArgumentError", "NotFoundError", "ExistsError", "BusyError",
-    "PermissionDeniedError", "NotSupportedError",
+    "PermissionDeniedError", "NotSupportedError", "TimedOutError",
+    "DmaTest", "DmaTestOp", "DmaTestFlag", "DmaTestStatus", "DmaTestErrorCode", "DmaTestResult",
     "Command", "DeviceFlag", "DirtyFlag", "FaultFlag", "FaultPerm", "FaultResponse",
     "Feature", "Features", "FieldDir", "HwCap", "HwInfoType", "HwptDataType", "HwptFlag",
     "HwQueueType", "InvalidateDataType", "IrqFlag", "LogLevel", "MapFlag", "Option",

@@ -23,6 +23,7 @@ __all__ = [
     "BusyError",
     "PermissionDeniedError",
     "NotSupportedError",
+    "TimedOutError",
     "error_from_errno",
 ]
 
@@ -73,6 +74,10 @@ class NotSupportedError(IommufdError):
     :attr:`needs_release` for the release that brings it."""
 
 
+class TimedOutError(IommufdError, TimeoutError):
+    """ETIMEDOUT: what was waited for did not happen in time."""
+
+
 _BY_ERRNO = {
     _errno.EINVAL: InvalidArgumentError,
     _errno.ENOENT: NotFoundError,
@@ -81,6 +86,7 @@ _BY_ERRNO = {
     _errno.EPERM: PermissionDeniedError,
     _errno.EACCES: PermissionDeniedError,
     _errno.EOPNOTSUPP: NotSupportedError,
+    _errno.ETIMEDOUT: TimedOutError,
 }
 
 
