@@ -154,8 +154,9 @@ static void find_edu(char *bdf, size_t len)
 		if (read_hex(path) != EDU_VENDOR)
 			continue;
 		snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/device", e->d_name);
-		if (read_hex(path) == EDU_DEVICE) {
-			snprintf(bdf, len, "%s", e->d_name);
+		/* a PCI address never fills @bdf; a longer name is not one */
+		if (read_hex(path) == EDU_DEVICE && strlen(e->d_name) < len) {
+			memcpy(bdf, e->d_name, strlen(e->d_name) + 1);
 			break;
 		}
 	}
