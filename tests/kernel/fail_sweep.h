@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+// The fail-nth sweep: a sequence of library calls is run again and again
+// with the kernel failing its 1st, 2nd, 3rd... fault-injection check,
+// until a pass runs through without reaching the armed check.  After each
+// pass: the call that failed returned a negative errno and left a sentence;
+// everything the sequence made before the failure can still be destroyed;
+// the context then holds no object (the next ID the kernel hands out is 1:
+// it gives the lowest free one) and still allocates, maps and unmaps; and
+// after closing it no fd is left over.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <libiommufd/libiommufd.h>
+
+#include "fail_nth.h"
+
+// What a pass made and has not destroyed yet: the teardown after a failure
+// destroys these (devices first: that detaches them from everything).
+struct Objects {
+	iommufd_ctx *ctx = nullptr;
+	std::vector<uint32_t> stdevs; // mock devices
+	std::vector<uint32_t> hwpts;  // in creation order (nested after parent)
+	std::vector<iommufd_fault_queue *> queues;
+	std::vector<uint32_t> ioases;
+
+	// The sequence destroyed @id itself.
+	void Forget(uint32_t id);
+	void Forget(iommufd_fault_queue *q);
+};
+
+// One pass through a sequence.
+class Pass {
+public:
+	explicit Pass(Objects &o) : o_(o) {}
+
+	// Runs the library call @fn (named @what); true when it succeeded
+	// (returned >= 0).  Otherwise the pass stops there: the result must
+	// be a negative errno with a sentence of its own in
+	// iommufd_ctx_last_error().
+	bool Call(const char *what, const std::function<long()> &fn);
+	// The pass stops without a failed call (say, a page request that never
+	// came): fine only when a failure was injected.
+	void Stop(const std::string &why);
+
+	bool stopped() const { return !stop_.empty(); }
+	int err() const { return err_; } // the failed call's errno, 0 if none
+	const std::string &stop() const { return stop_; }
+	const std::string &sentence() const { return sentence_; }
+	std::vector<std::string> problems;
+
+private:
+	Objects &o_;
+	std::string stop_;
+	std::string sentence_;
+	int err_ = 0;
+};
+
+using Sequence = std::function<void(Pass &, Objects &)>;
+
+struct SweepResult {
+	unsigned points = 0;   // checks that were failed (passes that injected)
+	unsigned failed = 0;   // ... where a library call failed
+	unsigned absorbed = 0; // ... where every call still succeeded
+	unsigned leaked = 0;   // passes that left an fd or an object behind
+	std::map<std::string, unsigned> errnos; // what the failed calls returned
+	// "<call> <errno>" -> how often, and the first sentence it left
+	std::map<std::string, std::pair<unsigned, std::string>> calls;
+	std::vector<std::string> problems;
+};
+
+// Sweeps @seq.  With @opens_ctx the sequence opens the context itself
+// (into Objects::ctx); otherwise each pass gets a fresh one first.
+SweepResult Sweep(const Sequence &seq, bool opens_ctx, FailNth &inj);
+
+// "N failure points: F calls failed (ENOMEM F1, ...), A absorbed, L leaked".
+std::string Describe(const SweepResult &r);
+
+// Runs call @what of Pass @p; leaves the sequence function when it failed.
+#define FAIL_STEP(p, what, expr)                                   \
+	do {                                                        \
+		if (!(p).Call((what), [&]() -> long { return (expr); })) \
+			return;                                     \
+	} while (0)
