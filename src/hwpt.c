@@ -86,7 +86,7 @@ static const char *type_str(uint32_t type, char buf[16])
 static uint16_t kernel_release(struct iommufd_ctx *ctx)
 {
 	int probed = iommufd_probe_release(ctx);
-	int uname = ifd_sys_kernel_release();
+	int uname = ifd_kernel_release(ctx);
 
 	if (probed < 0)
 		probed = 0;

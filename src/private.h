@@ -38,6 +38,7 @@ struct iommufd_ctx {
 	struct ifd_cmd_probe probe[UAPI_IOMMUFD_NR_CMDS];
 	struct ifd_align_cache *align;
 	struct ifd_dev_cache *_Atomic dev_cache; /* made on first use */
+	_Atomic int kernel_release; /* uname's, as IOMMUFD_KVER; 0 not asked, -1 unknown */
 };
 
 /* ---- errors and log (error.c, log.c) ---------------------------------- */
@@ -113,6 +114,9 @@ IFD_HIDDEN uint32_t ifd_cmd_size_for(const struct ifd_cmd *cmd, const void *arg)
 /* ---- the ABI probe (probe_abi.c) ----------------------------------------- */
 
 IFD_HIDDEN int ifd_probe_kernel_size(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd);
+/* The running kernel's release from uname (IOMMUFD_KVER, 0 unknown), asked
+ * once per context: calls that consult it must not cost a syscall each. */
+IFD_HIDDEN int ifd_kernel_release(struct iommufd_ctx *ctx);
 IFD_HIDDEN void ifd_probe_note_unknown(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd);
 
 /* ---- IOAS alignment cache (ioas_align.c) --------------------------------- */

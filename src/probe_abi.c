@@ -170,13 +170,26 @@ int iommufd_probe_release(struct iommufd_ctx *ctx)
 	return floor;
 }
 
+int ifd_kernel_release(struct iommufd_ctx *ctx)
+{
+	int rel = atomic_load_explicit(&ctx->kernel_release, memory_order_relaxed);
+
+	if (!rel) {
+		rel = ifd_sys_kernel_release();
+		if (!rel)
+			rel = -1;
+		atomic_store_explicit(&ctx->kernel_release, rel, memory_order_relaxed);
+	}
+	return rel < 0 ? 0 : rel;
+}
+
 static int carved_field_known(struct iommufd_ctx *ctx, const struct ifd_field *f)
 {
 	int floor = iommufd_probe_release(ctx);
 
 	if (floor < 0)
 		return floor;
-	return floor >= f->release || ifd_sys_kernel_release() >= f->release;
+	return floor >= f->release || ifd_kernel_release(ctx) >= f->release;
 }
 
 int iommufd_probe_field(struct iommufd_ctx *ctx, uint32_t nr, uint32_t index)

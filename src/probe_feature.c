@@ -129,7 +129,7 @@ static int check_flag(struct iommufd_ctx *ctx, const struct feature *f,
 
 	if (floor < 0)
 		return floor;
-	if (floor >= f->flag_release || ifd_sys_kernel_release() >= f->flag_release)
+	if (floor >= f->flag_release || ifd_kernel_release(ctx) >= f->flag_release)
 		return 1;
 	set_missing(st, feature_release(f), f->flag);
 	return 0;

@@ -61,7 +61,11 @@ struct FakeKernel::Seam {
 	{
 		return Of(priv).Write(fd, buf, len);
 	}
-	static int Release(void *priv) { return static_cast<int>(Of(priv).kver()); }
+	static int Release(void *priv)
+	{
+		Of(priv).release_asks_++;
+		return static_cast<int>(Of(priv).kver());
+	}
 };
 
 Ioas *Ictx::FindIoas(uint32_t id)

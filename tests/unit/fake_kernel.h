@@ -143,6 +143,7 @@ public:
 
 	// ---- counters ------------------------------------------------------
 	unsigned ioctls() const;             // every ioctl, whatever its fate
+	unsigned release_asks() const { return release_asks_; } // uname() of the seam
 	unsigned ioctls(uint32_t nr) const;  // those of one iommufd command
 	uint32_t last_size(uint32_t nr) const; // its last size word, 0: never
 	void ResetCounters();
@@ -227,6 +228,7 @@ private:
 	unsigned fail_at_ = 0; // ioctls_ value that fails; 0: none
 	int fail_err_ = 0;
 	std::map<int, std::shared_ptr<EventQueue>> eventqs_; // by fd
+	unsigned release_asks_ = 0;
 	EventqCounters eventq_counters_;
 	unsigned eventq_io_ = 0, eventq_fail_at_ = 0;
 	int eventq_fail_err_ = 0;

@@ -65,6 +65,23 @@ TEST_P(HwInfo, PasidWidthKnownFrom612)
 	EXPECT_EQ(0u, info.max_pasid_log2);
 }
 
+// In steady state a call is its one ioctl: what the first call probed and
+// the kernel's release (which decides carved fields like
+// out_max_pasid_log2 below 6.12's probe floor) are kept in the context,
+// not asked again (bench/ops-bench counts this in the VM too).
+TEST_P(HwInfo, SteadyStateIsOneIoctl)
+{
+	Get(dev_);
+	fk_.ResetCounters();
+	const unsigned asks = fk_.release_asks();
+
+	for (int i = 0; i < 3; i++)
+		Get(dev_);
+	EXPECT_EQ(3u, fk_.ioctls());
+	EXPECT_EQ(3u, fk_.ioctls(UAPI_CMD_GET_HW_INFO));
+	EXPECT_EQ(asks, fk_.release_asks()) << "uname() asked again per call";
+}
+
 TEST_P(HwInfo, NoSuchDevice)
 {
 	iommufd_hw_info info;
