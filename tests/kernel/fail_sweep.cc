@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <set>
 #include <sstream>
@@ -15,17 +16,6 @@ namespace {
 // More checks than any sequence here passes through (a few hundred): a
 // sweep that gets this far is not converging.
 constexpr unsigned kMaxPoints = 20000;
-
-// Leaves a sentence for @ctx (or for "no context") without a syscall, so a
-// call that fails without writing its own cannot pass for one that did.
-std::string PrimeLastError(iommufd_ctx *ctx)
-{
-	if (ctx)
-		(void)iommufd_option_set(ctx, 0x5eed, 0, 0); // unknown option
-	else
-		(void)iommufd_ctx_open(nullptr, nullptr); // ctxp is NULL
-	return iommufd_ctx_last_error(ctx);
-}
 
 // The process's open fds and what they are.
 std::set<std::string> OpenFds()
@@ -143,33 +133,41 @@ void Objects::Forget(iommufd_fault_queue *q)
 	queues.erase(std::remove(queues.begin(), queues.end(), q), queues.end());
 }
 
-bool Pass::Call(const char *what, const std::function<long()> &fn)
+void Objects::Reserve()
 {
-	const std::string before = PrimeLastError(o_.ctx);
-	iommufd_ctx *const ctx = o_.ctx;
-	const long rc = fn();
-
-	if (rc >= 0)
-		return true;
-	// iommufd_ctx_open() records for "no context" (ctx was NULL then).
-	const std::string s = iommufd_ctx_last_error(ctx);
-	stop_ = what;
-	if (rc < -4095) {
-		problems.push_back(std::string(what) + " returned " + std::to_string(rc) +
-				   ", not a negative errno");
-		return false;
-	}
-	err_ = static_cast<int>(-rc);
-	sentence_ = s;
-	if (s == before || s.size() < 12 || s.find(' ') == std::string::npos)
-		problems.push_back(std::string(what) + " failed (" + strerror(err_) +
-				   ") without a sentence of its own (last error: \"" + s + "\")");
-	return false;
+	for (std::vector<uint32_t> *v : {&stdevs, &hwpts, &ioases})
+		v->reserve(16);
+	queues.reserve(16);
 }
 
-void Pass::Stop(const std::string &why)
+void Pass::Prime(iommufd_ctx *ctx)
 {
-	stop_ = why;
+	if (ctx)
+		(void)iommufd_option_set(ctx, 0x5eed, 0, 0); // unknown option
+	else
+		(void)iommufd_ctx_open(nullptr, nullptr); // ctxp is NULL
+	snprintf(before_, sizeof(before_), "%s", iommufd_ctx_last_error(ctx));
+}
+
+// iommufd_ctx_open() records for "no context" (ctx was NULL then).
+void Pass::Record(iommufd_ctx *ctx)
+{
+	snprintf(after_, sizeof(after_), "%s", iommufd_ctx_last_error(ctx));
+}
+
+std::vector<std::string> Pass::Problems() const
+{
+	const std::string s = after_;
+
+	if (!stop_ || rc_ >= 0)
+		return {};
+	if (!err())
+		return {std::string(stop_) + " returned " + std::to_string(rc_) +
+			", not a negative errno"};
+	if (s == before_ || s.size() < 12 || s.find(' ') == std::string::npos)
+		return {std::string(stop_) + " failed (" + strerror(err()) +
+			") without a sentence of its own (last error: \"" + s + "\")"};
+	return {};
 }
 
 SweepResult Sweep(const Sequence &seq, bool opens_ctx, FailNth &inj)
@@ -189,6 +187,9 @@ SweepResult Sweep(const Sequence &seq, bool opens_ctx, FailNth &inj)
 			return r;
 		}
 		Pass p(o);
+		std::vector<std::string> problems;
+
+		o.Reserve();
 		if (n && !inj.Arm(n)) {
 			r.problems.push_back(std::string("arming fail-nth: ") + strerror(errno));
 			iommufd_ctx_close(o.ctx);
@@ -197,24 +198,24 @@ SweepResult Sweep(const Sequence &seq, bool opens_ctx, FailNth &inj)
 		seq(p, o);
 		if (n)
 			injected = inj.Disarm(&err);
-		const std::string at = "failing check " + std::to_string(n) +
-				       (p.stopped() ? " (stopped at " + p.stop() + ")" : "") + ": ";
+		const std::string at =
+			"failing check " + std::to_string(n) +
+			(p.stopped() ? std::string(" (stopped at ") + p.stop() + ")" : "") + ": ";
+		problems = p.Problems();
 		if (!err.empty())
 			r.problems.push_back(at + err);
 		if (p.stopped() && !injected)
-			p.problems.push_back("the pass stopped with no failure injected" +
-					     (p.err() ? std::string(": ") +
-							iommufd_ctx_last_error(o.ctx)
-						  : std::string()));
+			problems.push_back(std::string("the pass stopped with no failure injected") +
+					   (p.err() ? ": " : "") + (p.err() ? p.sentence() : ""));
 		if (!o.ctx && iommufd_ctx_open(nullptr, &o.ctx))
-			p.problems.push_back(std::string("a fresh context does not open: ") +
+			problems.push_back(std::string("a fresh context does not open: ") +
 					     iommufd_ctx_last_error(nullptr));
 		if (o.ctx) {
-			const size_t before = p.problems.size();
+			const size_t before = problems.size();
 
-			Teardown(o, &p.problems);
-			leaked = p.problems.size() != before;
-			CheckUsable(o.ctx, &p.problems, &leaked);
+			Teardown(o, &problems);
+			leaked = problems.size() != before;
+			CheckUsable(o.ctx, &problems, &leaked);
 			iommufd_ctx_close(o.ctx);
 		}
 		const std::set<std::string> now = OpenFds();
@@ -223,10 +224,10 @@ SweepResult Sweep(const Sequence &seq, bool opens_ctx, FailNth &inj)
 
 			std::set_difference(now.begin(), now.end(), fds.begin(), fds.end(),
 					    std::inserter(extra, extra.end()));
-			p.problems.push_back("fds left open: " + Join(extra));
+			problems.push_back("fds left open: " + Join(extra));
 			leaked = true;
 		}
-		for (const std::string &s : p.problems)
+		for (const std::string &s : problems)
 			r.problems.push_back(at + s);
 		r.leaked += leaked;
 		if (!n)
@@ -241,7 +242,7 @@ SweepResult Sweep(const Sequence &seq, bool opens_ctx, FailNth &inj)
 		r.failed++;
 		const char *name = p.err() ? strerrorname_np(p.err()) : nullptr;
 		const std::string e = p.err() ? (name ? name : std::to_string(p.err())) : "stopped";
-		auto &c = r.calls[p.stop() + " " + e];
+		auto &c = r.calls[std::string(p.stop()) + " " + e];
 		r.errnos[e]++;
 		if (!c.first++)
 			c.second = p.sentence();

@@ -31,33 +31,56 @@ struct Objects {
 	// The sequence destroyed @id itself.
 	void Forget(uint32_t id);
 	void Forget(iommufd_fault_queue *q);
+	// Room for every object of a sequence, so recording one does not
+	// allocate while a failure is armed.
+	void Reserve();
 };
 
-// One pass through a sequence.
+// One pass through a sequence.  Nothing here allocates while the failure
+// is armed (an allocation of the test itself could be the one failed, and
+// under ASan a failed mmap of its allocator aborts): the pass keeps plain
+// fields, and Problems() turns them into sentences afterwards.
 class Pass {
 public:
 	explicit Pass(Objects &o) : o_(o) {}
 
-	// Runs the library call @fn (named @what); true when it succeeded
-	// (returned >= 0).  Otherwise the pass stops there: the result must
-	// be a negative errno with a sentence of its own in
+	// Runs the library call @fn (named @what, a literal); true when it
+	// succeeded (returned >= 0).  Otherwise the pass stops there: the
+	// result must be a negative errno with a sentence of its own in
 	// iommufd_ctx_last_error().
-	bool Call(const char *what, const std::function<long()> &fn);
-	// The pass stops without a failed call (say, a page request that never
-	// came): fine only when a failure was injected.
-	void Stop(const std::string &why);
+	template <typename F> bool Call(const char *what, F &&fn)
+	{
+		iommufd_ctx *const ctx = o_.ctx;
 
-	bool stopped() const { return !stop_.empty(); }
-	int err() const { return err_; } // the failed call's errno, 0 if none
-	const std::string &stop() const { return stop_; }
-	const std::string &sentence() const { return sentence_; }
-	std::vector<std::string> problems;
+		Prime(ctx);
+		rc_ = static_cast<long>(fn());
+		if (rc_ >= 0)
+			return true;
+		stop_ = what;
+		Record(ctx);
+		return false;
+	}
+	// The pass stops without a failed call (@why, a literal: say, a page
+	// request that never came): fine only when a failure was injected.
+	void Stop(const char *why) { stop_ = why; }
+
+	bool stopped() const { return stop_ != nullptr; }
+	const char *stop() const { return stop_; }
+	// The failed call's errno, 0 if none (or not an errno).
+	int err() const { return rc_ < 0 && rc_ >= -4095 ? static_cast<int>(-rc_) : 0; }
+	const char *sentence() const { return after_; }
+	// What was wrong with the failed call, if anything.
+	std::vector<std::string> Problems() const;
 
 private:
+	void Prime(iommufd_ctx *ctx);  // a known sentence, no syscall
+	void Record(iommufd_ctx *ctx); // the sentence the call left
+
 	Objects &o_;
-	std::string stop_;
-	std::string sentence_;
-	int err_ = 0;
+	const char *stop_ = nullptr;
+	long rc_ = 0;
+	char before_[320] = "";
+	char after_[320] = "";
 };
 
 using Sequence = std::function<void(Pass &, Objects &)>;
