@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "private.h"
 #include "sys.h"
 
@@ -14,7 +15,7 @@ static _Atomic uint64_t next_serial = 1;
 
 static int ctx_new(int fd, const struct iommufd_ctx_opts *opts, struct iommufd_ctx **ctxp)
 {
-	struct iommufd_ctx *ctx = calloc(1, sizeof(*ctx));
+	struct iommufd_ctx *ctx = ifd_calloc(1, sizeof(*ctx));
 
 	if (!ctx)
 		return ifd_fail(NULL, ENOMEM, "out of memory for the iommufd context");

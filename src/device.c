@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "device_private.h"
 #include "sys.h"
 
@@ -36,7 +37,7 @@ int ifd_dev_explain(struct iommufd_device *dev, const char *cmd, int rc)
 
 static int dev_new(int fd, struct iommufd_device **devp)
 {
-	struct iommufd_device *dev = calloc(1, sizeof(*dev));
+	struct iommufd_device *dev = ifd_calloc(1, sizeof(*dev));
 
 	if (!dev)
 		return ifd_fail(NULL, ENOMEM, "out of memory for the device");

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "device_private.h"
 
 static int check_irq_args(struct iommufd_device *dev, const char *fn, uint32_t start,
@@ -39,7 +40,7 @@ int iommufd_device_set_irq_eventfds(struct iommufd_device *dev, uint32_t index, 
 
 	if (rc)
 		return rc;
-	set = calloc(1, sizeof(*set) + data);
+	set = ifd_calloc(1, sizeof(*set) + data);
 	if (!set)
 		return ifd_dev_fail(dev, ENOMEM, "%s: out of memory", fn);
 	set->argsz = (uint32_t)(sizeof(*set) + data);

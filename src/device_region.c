@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "device_private.h"
 #include "sys.h"
 
@@ -121,7 +122,7 @@ static void cache_base(struct iommufd_device *dev, const struct iommufd_region_i
 	if (info->index >= REGION_CACHE_MAX)
 		return;
 	if (!dev->regions) {
-		dev->regions = calloc(REGION_CACHE_MAX, sizeof(*dev->regions));
+		dev->regions = ifd_calloc(REGION_CACHE_MAX, sizeof(*dev->regions));
 		if (!dev->regions)
 			return; /* only a cache */
 		dev->nr_regions = REGION_CACHE_MAX;

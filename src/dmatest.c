@@ -13,6 +13,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "alloc.h"
 #include "dmatest_private.h"
 
 static const char fn[] = "iommufd_dmatest_open";
@@ -160,7 +161,7 @@ int iommufd_dmatest_open(struct iommufd_ctx *ctx, unsigned int index,
 		rc = ifd_opts_load(ctx, fn, &o, sizeof(o), opts);
 	if (rc)
 		return rc;
-	dt = calloc(1, sizeof(*dt));
+	dt = ifd_calloc(1, sizeof(*dt));
 	if (!dt)
 		return ifd_fail(ctx, ENOMEM, "%s: out of memory", fn);
 	dt->ctx = ctx;

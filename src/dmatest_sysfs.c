@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "device_private.h"
 #include "dmatest_private.h"
 #include "sys.h"
@@ -40,7 +41,7 @@ static ssize_t list_all(const char *dir, char **names)
 	ssize_t rc;
 
 	for (;;) {
-		*names = malloc(cap);
+		*names = ifd_malloc(cap);
 		if (!*names)
 			return -ENOMEM;
 		rc = ifd_sys_list_dir(dir, *names, cap);

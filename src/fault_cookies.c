@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "fault_private.h"
 
 #define MIN_SLOTS 16
@@ -71,7 +72,7 @@ static int grow(struct ifd_cookies *c, size_t need)
 			return -ENOMEM;
 		bigger.mask = bigger.mask * 2 + 1;
 	}
-	bigger.slots = calloc(bigger.mask + 1, sizeof(*bigger.slots));
+	bigger.slots = ifd_calloc(bigger.mask + 1, sizeof(*bigger.slots));
 	if (!bigger.slots)
 		return -ENOMEM;
 	for (size_t i = 0; i < old_slots; i++)

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "eventq_private.h"
 #include "fault_private.h"
 #include "sys.h"
@@ -77,7 +78,7 @@ int iommufd_fault_queue_alloc(struct iommufd_ctx *ctx, const struct iommufd_faul
 		rc = ifd_check_flags(ctx, fn, o.flags, 0);
 	if (rc)
 		return rc;
-	q = calloc(1, sizeof(*q));
+	q = ifd_calloc(1, sizeof(*q));
 	if (!q || ifd_cookies_init(&q->owed)) {
 		free(q);
 		return ifd_fail(ctx, ENOMEM, "%s: out of memory", fn);

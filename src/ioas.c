@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "private.h"
 
 #define MAP_FLAGS_KNOWN (IOMMUFD_MAP_FIXED_IOVA | IOMMUFD_MAP_WRITEABLE | IOMMUFD_MAP_READABLE)
@@ -263,7 +264,7 @@ static int iova_ranges_grow(struct iommufd_ctx *ctx, const char *fn, uint32_t io
 			    uint64_t *alignment)
 {
 	for (int tries = 0; tries < IOVA_RANGES_RETRIES; tries++) {
-		struct iommufd_iova_range *buf = calloc(total, sizeof(*buf));
+		struct iommufd_iova_range *buf = ifd_calloc(total, sizeof(*buf));
 		uint32_t cap = total;
 		int rc;
 

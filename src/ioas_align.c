@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
+#include "alloc.h"
 #include "private.h"
 
 #define ALIGN_SLOTS 32
@@ -24,7 +25,7 @@ struct ifd_align_cache {
 
 int ifd_align_cache_new(struct iommufd_ctx *ctx)
 {
-	ctx->align = calloc(1, sizeof(*ctx->align));
+	ctx->align = ifd_calloc(1, sizeof(*ctx->align));
 	if (!ctx->align)
 		return -ENOMEM;
 	pthread_mutex_init(&ctx->align->lock, NULL);

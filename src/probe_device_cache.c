@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "probe_device.h"
 
 #define DEV_CACHE_SLOTS 8
@@ -45,7 +46,7 @@ static struct ifd_dev_cache *cache_of(struct iommufd_ctx *ctx, bool create)
 
 	if (c || !create)
 		return c;
-	c = calloc(1, sizeof(*c));
+	c = ifd_calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
 	pthread_mutex_init(&c->lock, NULL);

@@ -17,6 +17,7 @@
 #include <libiommufd/ioas.h>
 #include <libiommufd/viommu.h>
 
+#include "alloc.h"
 #include "probe_device.h"
 #include "sys.h"
 
@@ -280,7 +281,7 @@ static int queue_memory(struct pd_session *s, uint64_t *iova)
 	size_t len = page > 0 ? (size_t)page : 4096;
 	int rc;
 
-	if (posix_memalign(&s->queue_mem, len, len)) {
+	if (ifd_posix_memalign(&s->queue_mem, len, len)) {
 		s->queue_mem = NULL;
 		ifd_fail(s->ctx, ENOMEM, "device probe: no memory for a HW queue");
 		return failed(s, -ENOMEM);

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "ring_core.h"
 
 #define CACHE_LINE 64
@@ -58,7 +59,7 @@ void *ifd_ring_alloc(size_t align, size_t size)
 		return NULL;
 	/* aligned_alloc() wants a multiple of the alignment. */
 	size = (size + align - 1) & ~(align - 1);
-	p = aligned_alloc(align, size);
+	p = ifd_aligned_alloc(align, size);
 	if (p)
 		memset(p, 0, size);
 	return p;

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "eventq_private.h"
 #include "sys.h"
 #include "vevent_private.h"
@@ -136,7 +137,7 @@ int iommufd_veventq_alloc(struct iommufd_ctx *ctx, uint32_t viommu_id, uint32_t 
 
 	if (rc)
 		return rc;
-	q = calloc(1, sizeof(*q));
+	q = ifd_calloc(1, sizeof(*q));
 	if (!q)
 		return ifd_fail(ctx, ENOMEM, "iommufd_veventq_alloc: out of memory");
 	cmd.flags = o.flags;
@@ -221,7 +222,7 @@ static ssize_t fill(struct iommufd_veventq *q, size_t want)
 	ssize_t rc;
 
 	if (size > q->cap) {
-		unsigned char *bigger = realloc(q->buf, size);
+		unsigned char *bigger = ifd_realloc(q->buf, size);
 
 		if (!bigger)
 			return ifd_fail(q->ctx, ENOMEM, "iommufd_veventq_read: no memory for a "

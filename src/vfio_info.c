@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "device_private.h"
 
 /* The public flag names are the kernel's values. */
@@ -56,7 +57,7 @@ int ifd_vfio_query(struct iommufd_device *dev, const struct ifd_vfio_query *q, c
 	uint32_t size = q->base_size + (q->cap_offset_at ? QUERY_FIRST_EXTRA : 0);
 
 	for (int tries = 0; tries < QUERY_MAX_TRIES; tries++) {
-		unsigned char *buf = malloc(size);
+		unsigned char *buf = ifd_malloc(size);
 		uint32_t wanted = 0;
 		int rc;
 
