@@ -79,6 +79,23 @@ static int explain_e2big(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd, con
 			cmd->name);
 }
 
+/*
+ * ENOTTY means the kernel lacks the command -- unless this context saw it
+ * succeed, or a probe (which acts on nothing) finds it known.  Then the
+ * ENOTTY came from elsewhere (a driver below, a seccomp filter, an injected
+ * failure): it is this call's failure, and "unknown" is not cached, which
+ * would refuse the command for the rest of the context's life.
+ */
+static int answer_enotty(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd, int known)
+{
+	if (known <= 0)
+		known = ifd_probe_cmd_known(ctx, cmd);
+	if (known == 0)
+		return explain_unknown_cmd(ctx, cmd);
+	return ifd_fail(ctx, ENOTTY, "%s failed: %s (a command this kernel knows)", cmd->name,
+			strerror(ENOTTY));
+}
+
 int ifd_cmd(struct iommufd_ctx *ctx, uint32_t nr, void *arg)
 {
 	return ifd_cmd_expect(ctx, nr, arg, 0);
@@ -98,19 +115,20 @@ int ifd_cmd_ran(struct iommufd_ctx *ctx, uint32_t nr, void *arg, bool *ran)
 {
 	const struct ifd_cmd *cmd = ifd_cmd_lookup(nr);
 	struct ifd_cmd_probe *probe = &ctx->probe[nr - UAPI_IOMMUFD_CMD_FIRST];
+	int known = atomic_load_explicit(&probe->known, memory_order_relaxed);
 	uint32_t size;
 	int rc;
 
 	*ran = false;
-	if (atomic_load_explicit(&probe->known, memory_order_relaxed) < 0)
+	if (known < 0)
 		return explain_unknown_cmd(ctx, cmd);
 	size = ifd_cmd_size_for(cmd, arg);
 	memcpy(arg, &size, sizeof(size));
 	rc = ifd_sys_ioctl(ctx->fd, UAPI_IOMMUFD_IOCTL(nr), arg);
-	if (rc == -ENOTTY) {
-		ifd_probe_note_unknown(ctx, cmd);
-		return explain_unknown_cmd(ctx, cmd);
-	}
+	if (rc >= 0 && !known) /* once per command: no store on the hot path */
+		atomic_store_explicit(&probe->known, 1, memory_order_relaxed);
+	if (rc == -ENOTTY)
+		return answer_enotty(ctx, cmd, known);
 	if (rc == -E2BIG)
 		return explain_e2big(ctx, cmd, arg, ran);
 	*ran = true;

@@ -118,6 +118,8 @@ IFD_HIDDEN int ifd_probe_kernel_size(struct iommufd_ctx *ctx, const struct ifd_c
  * once per context: calls that consult it must not cost a syscall each. */
 IFD_HIDDEN int ifd_kernel_release(struct iommufd_ctx *ctx);
 IFD_HIDDEN void ifd_probe_note_unknown(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd);
+/* 1: the kernel knows @cmd, 0: it does not (both cached), or -errno. */
+IFD_HIDDEN int ifd_probe_cmd_known(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd);
 
 /* ---- IOAS alignment cache (ioas_align.c) --------------------------------- */
 

@@ -52,7 +52,7 @@ void ifd_probe_note_unknown(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd)
 	atomic_store(&p->known, -1);
 }
 
-static int probe_known(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd)
+int ifd_probe_cmd_known(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd)
 {
 	struct ifd_cmd_probe *p = &ctx->probe[cmd->nr - UAPI_IOMMUFD_CMD_FIRST];
 	int known = atomic_load(&p->known);
@@ -100,7 +100,7 @@ static int probe_size(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd)
 int ifd_probe_kernel_size(struct iommufd_ctx *ctx, const struct ifd_cmd *cmd)
 {
 	struct ifd_cmd_probe *p = &ctx->probe[cmd->nr - UAPI_IOMMUFD_CMD_FIRST];
-	int known = probe_known(ctx, cmd);
+	int known = ifd_probe_cmd_known(ctx, cmd);
 	int size;
 
 	if (known <= 0)
@@ -131,7 +131,7 @@ int iommufd_probe_cmd(struct iommufd_ctx *ctx, uint32_t nr)
 {
 	const struct ifd_cmd *cmd = probed_cmd(ctx, nr, "iommufd_probe_cmd");
 
-	return cmd ? probe_known(ctx, cmd) : -EINVAL;
+	return cmd ? ifd_probe_cmd_known(ctx, cmd) : -EINVAL;
 }
 
 int iommufd_probe_kernel_size(struct iommufd_ctx *ctx, uint32_t nr)

@@ -94,6 +94,31 @@ TEST_P(Negotiate, InterruptedIoctlIsRetried)
 	EXPECT_EQ(1u, fk_.ioas(ioas).areas.size());
 }
 
+// ENOTTY from a command the kernel knows (a driver below, a seccomp filter)
+// is that call's failure: the command is not written off for the context.
+TEST_P(Negotiate, EnottyFromAKnownCommandIsNotCached)
+{
+	uint32_t id;
+
+	// Seen to succeed before: no probe, the ENOTTY passes through.
+	ASSERT_EQ(0, iommufd_ioas_alloc(ctx_, &id));
+	fk_.ResetCounters();
+	fk_.FailIoctl(1, ENOTTY);
+	EXPECT_FAILS(ctx_, ENOTTY, "IOMMU_IOAS_ALLOC failed", iommufd_ioas_alloc(ctx_, &id));
+	EXPECT_EQ(1u, fk_.ioctls());
+	EXPECT_EQ(0, iommufd_ioas_alloc(ctx_, &id)) << iommufd_ctx_last_error(ctx_);
+
+	// First use: the probe that confirms an ENOTTY finds the command known.
+	uint64_t unmapped;
+	fk_.ResetCounters();
+	fk_.FailIoctl(1, ENOTTY);
+	EXPECT_FAILS(ctx_, ENOTTY, "IOMMU_IOAS_UNMAP failed",
+		     iommufd_ioas_unmap_all(ctx_, id, &unmapped));
+	EXPECT_EQ(2u, fk_.ioctls());
+	EXPECT_EQ(1, iommufd_probe_cmd(ctx_, UAPI_CMD_IOAS_UNMAP));
+	EXPECT_EQ(0, iommufd_ioas_unmap_all(ctx_, id, &unmapped)) << iommufd_ctx_last_error(ctx_);
+}
+
 INSTANTIATE_FOR_ALL_PROFILES(Negotiate);
 
 // HWPT_ALLOC step by step, where the kernel knows each field.
