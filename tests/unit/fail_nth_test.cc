@@ -3,37 +3,17 @@
 // Injected failures: fail the Nth ioctl of a sequence for every N.  Each
 // call must fail cleanly (a negative errno with a sentence, no leak under
 // ASan) or succeed, and the context must stay usable afterwards.
-#include "test_support.h"
+#include "fail_nth_support.h"
 
 namespace {
 
 class FailNth : public ProfileTest {
 protected:
-	// Run @body with the Nth ioctl failing, for N = 1 .. until nothing fails.
+	// Run @body(ctx) on a fresh context with the Nth ioctl failing, for
+	// N = 1 .. until nothing fails.
 	template <class Body> unsigned Sweep(int err, Body body)
 	{
-		unsigned n;
-
-		for (n = 1; n < 200; n++) {
-			iommufd_ctx *c = nullptr;
-			if (iommufd_ctx_open(nullptr, &c))
-				return 0;
-			fk_.ResetCounters();
-			fk_.FailIoctl(n, err);
-			const int rc = body(c);
-			const bool injected = fk_.ioctls() >= n;
-			if (rc < 0) {
-				EXPECT_STRNE("", iommufd_ctx_last_error(c)) << "N=" << n;
-			}
-			// The context still works.
-			fk_.FailIoctl(0, 0);
-			uint32_t id;
-			EXPECT_EQ(0, iommufd_ioas_alloc(c, &id)) << "N=" << n;
-			iommufd_ctx_close(c);
-			if (!injected)
-				break;
-		}
-		return n;
+		return SweepCtx(fk_, 200, err, [](iommufd_ctx *) { return std::tuple<>(); }, body);
 	}
 };
 

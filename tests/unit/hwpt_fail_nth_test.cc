@@ -7,6 +7,7 @@
 // context usable.
 #include <vector>
 
+#include "fail_nth_support.h"
 #include "hwpt_test_support.h"
 
 namespace {
@@ -15,33 +16,19 @@ using fake::Kver;
 
 class HwptFailNth : public ProfileTest {
 protected:
-	// Run @body on a fresh context (an IOAS and a device in it) with the
-	// Nth ioctl failing, for N = 1 .. until nothing was left to fail.
+	// Run @body(ctx, ioas, dev) on a fresh context (an IOAS and a device in
+	// it) with the Nth ioctl failing, for N = 1 .. until nothing was left
+	// to fail.
 	template <class Body> unsigned Sweep(int err, Body body)
 	{
-		unsigned n;
-
-		for (n = 1; n < 100; n++) {
-			iommufd_ctx *c = nullptr;
-			uint32_t ioas = 0;
-			if (iommufd_ctx_open(nullptr, &c) || iommufd_ioas_alloc(c, &ioas))
-				return 0;
-			const uint32_t dev = fake::AddIommuDevice(fk_);
-			fk_.ResetCounters();
-			fk_.FailIoctl(n, err);
-			const int rc = body(c, ioas, dev);
-			const bool injected = fk_.ioctls() >= n;
-			if (rc < 0) {
-				EXPECT_STRNE("", iommufd_ctx_last_error(c)) << "N=" << n;
-			}
-			fk_.FailIoctl(0, 0);
-			uint32_t id;
-			EXPECT_EQ(0, iommufd_ioas_alloc(c, &id)) << "N=" << n << ": context unusable";
-			iommufd_ctx_close(c);
-			if (!injected)
-				break;
-		}
-		return n;
+		return SweepCtx(
+			fk_, 100, err,
+			[&](iommufd_ctx *c) {
+				uint32_t ioas = 0;
+				EXPECT_EQ(0, iommufd_ioas_alloc(c, &ioas));
+				return std::make_tuple(ioas, fake::AddIommuDevice(fk_));
+			},
+			body);
 	}
 };
 
