@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // The library under the kernel's own fault injection, in the spirit of the
 // kernel's iommufd_fail_nth selftest: each sequence below (open, IOAS and
-// maps, HWPTs, device attach, fault queue, each down to its teardown) is
+// maps, HWPTs, device attach, fault queue, vIOMMU with vDEVICE and vEVENTQ,
+// each down to its teardown) is
 // swept with every fault-injection check it passes through failed in turn
 // (see fail_sweep.h for what is checked after each pass).  Runs in the test
 // VM as root; ends with
@@ -17,6 +18,8 @@
 
 #include <libiommufd/libiommufd.h>
 #include <libiommufd/testing.h>
+#include <libiommufd/veventq.h>
+#include <libiommufd/viommu.h>
 
 #include "fail_sweep.h"
 #include "test_helpers.h"
@@ -74,7 +77,8 @@ void RunSweep(const char *name, const Sequence &seq, bool opens_ctx = false)
 
 	printf("[ fail_nth ] %s: %s\n", name, Describe(r).c_str());
 	for (const auto &[call, c] : r.calls)
-		printf("[ fail_nth ]   %s x%u: %s\n", call.c_str(), c.first, c.second.c_str());
+		printf("[ fail_nth ]   %s x%u%s%s\n", call.c_str(), c.first,
+		       c.second.empty() ? "" : ": ", c.second.c_str());
 	fflush(stdout);
 	g_points += r.points;
 	g_leaked += r.leaked;
@@ -91,7 +95,7 @@ void RunSweep(const char *name, const Sequence &seq, bool opens_ctx = false)
 #define NEW_IOAS(p, o, id)                                                          \
 	uint32_t id = 0;                                                            \
 	FAIL_STEP(p, "iommufd_ioas_alloc", iommufd_ioas_alloc((o).ctx, &id)); \
-	(o).ioases.push_back(id)
+	(o).Add(Objects::kIoas, id)
 
 #define NEW_MOCK_DEV(p, o, ioas, stdev, dev)                                          \
 	uint32_t stdev = 0, dev = 0;                                                  \
@@ -102,7 +106,7 @@ void RunSweep(const char *name, const Sequence &seq, bool opens_ctx = false)
 #define NEW_HWPT(p, o, dev, pt, opts, id)                                                  \
 	uint32_t id = 0;                                                                   \
 	FAIL_STEP(p, "iommufd_hwpt_alloc", iommufd_hwpt_alloc((o).ctx, dev, pt, &(opts), &id)); \
-	(o).hwpts.push_back(id)
+	(o).Add(Objects::kHwpt, id)
 
 #define DESTROY(p, o, id)                                                    \
 	do {                                                                 \
@@ -226,7 +230,7 @@ TEST(FailNth, FaultQueue)
 		NEW_MOCK_DEV(p, o, ioas, stdev, dev);
 		NEW_HWPT(p, o, dev, ioas, parent_opts, parent);
 		FAIL_STEP(p, "iommufd_fault_queue_alloc", iommufd_fault_queue_alloc(o.ctx, nullptr, &q));
-		o.queues.push_back(q);
+		o.Add(q);
 		// 6.12 takes a fault_id on nested HWPTs only.
 		const iommufd_hwpt_alloc_opts iopf_opts = AllocOpts(
 			0, iommufd_fault_queue_id(q), IOMMUFD_HWPT_DATA_SELFTEST, sizeof(data), &data);
@@ -245,6 +249,72 @@ TEST(FailNth, FaultQueue)
 		DESTROY(p, o, iopf);
 		o.Forget(q); // closed even when it fails
 		FAIL_STEP(p, "iommufd_fault_queue_close", iommufd_fault_queue_close(q));
+		DESTROY(p, o, parent);
+		DESTROY(p, o, stdev);
+		DESTROY(p, o, ioas);
+	});
+}
+
+bool KernelAtLeast(unsigned major, unsigned minor)
+{
+	utsname u = {};
+	unsigned a = 0, b = 0;
+
+	return !uname(&u) && sscanf(u.release, "%u.%u", &a, &b) == 2 &&
+	       (a > major || (a == major && b >= minor));
+}
+
+// The vEVENT the mock raised, read from @q (waiting a little for it).
+ssize_t ReadVevent(iommufd_veventq *q, iommufd_vevent *e)
+{
+	ssize_t n = iommufd_veventq_read(q, e, 1);
+	pollfd pfd = {iommufd_veventq_fd(q), POLLIN, 0};
+
+	if (n == 0 && poll(&pfd, 1, 2000) == 1)
+		n = iommufd_veventq_read(q, e, 1);
+	return n;
+}
+
+TEST(FailNth, Viommu)
+{
+	if (!KernelAtLeast(6, 15))
+		GTEST_SKIP() << "vIOMMU + vDEVICE + vEVENTQ need Linux 6.15";
+	RunSweep("viommu", [](Pass &p, Objects &o) {
+		const iommufd_hwpt_alloc_opts parent_opts = AllocOpts(IOMMUFD_HWPT_NEST_PARENT);
+		const iommufd_hwpt_selftest data = {kIotlbDefault};
+		const iommufd_hwpt_alloc_opts nested_opts =
+			AllocOpts(0, 0, IOMMUFD_HWPT_DATA_SELFTEST, sizeof(data), &data);
+		iommufd_veventq *q = nullptr;
+		iommufd_vevent e = {};
+		uint32_t viommu = 0, vdev = 0;
+		ssize_t n = 0;
+
+		NEW_IOAS(p, o, ioas);
+		NEW_MOCK_DEV(p, o, ioas, stdev, dev);
+		NEW_HWPT(p, o, dev, ioas, parent_opts, parent);
+		FAIL_STEP(p, "iommufd_viommu_alloc",
+			  iommufd_viommu_alloc(o.ctx, dev, parent, IOMMUFD_VIOMMU_TYPE_SELFTEST,
+					       nullptr, &viommu));
+		o.Add(Objects::kViommu, viommu);
+		FAIL_STEP(p, "iommufd_vdevice_alloc",
+			  iommufd_vdevice_alloc(o.ctx, viommu, dev, 0x99, &vdev));
+		o.Add(Objects::kVdevice, vdev);
+		FAIL_STEP(p, "iommufd_veventq_alloc",
+			  iommufd_veventq_alloc(o.ctx, viommu, IOMMUFD_VEVENTQ_TYPE_SELFTEST, 8,
+						nullptr, &q));
+		o.Add(q);
+		NEW_HWPT(p, o, dev, viommu, nested_opts, nested);
+		REPLACE(p, o, stdev, nested);
+		FAIL_STEP(p, "iommufd_test_trigger_vevent", iommufd_test_trigger_vevent(o.ctx, dev));
+		FAIL_STEP(p, "iommufd_veventq_read", n = ReadVevent(q, &e));
+		if (n != 1)
+			return p.Stop("no vEVENT came");
+		REPLACE(p, o, stdev, ioas);
+		DESTROY(p, o, nested);
+		o.Forget(q); // closed even when it fails
+		FAIL_STEP(p, "iommufd_veventq_close", iommufd_veventq_close(q));
+		DESTROY(p, o, vdev);
+		DESTROY(p, o, viommu);
 		DESTROY(p, o, parent);
 		DESTROY(p, o, stdev);
 		DESTROY(p, o, ioas);

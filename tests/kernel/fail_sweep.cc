@@ -46,12 +46,12 @@ std::string Join(const std::set<std::string> &s)
 	return out;
 }
 
-// Destroys what @o still holds, devices first; each destroy must succeed.
+// Destroys what @o still holds; each destroy must succeed.
 void Teardown(Objects &o, std::vector<std::string> *problems)
 {
-	auto destroy = [&](uint32_t id, const char *what) {
-		const int rc = iommufd_destroy(o.ctx, id);
-
+	static const char *const kName[] = {"IOAS", "HWPT", "vIOMMU", "vDEVICE",
+					    "fault queue", "vEVENTQ"};
+	auto check = [&](int rc, const char *what, uint32_t id) {
 		if (rc)
 			problems->push_back(std::string("destroying ") + what + " " +
 					    std::to_string(id) + " made before the failure: " +
@@ -59,24 +59,23 @@ void Teardown(Objects &o, std::vector<std::string> *problems)
 	};
 
 	for (auto it = o.stdevs.rbegin(); it != o.stdevs.rend(); ++it)
-		destroy(*it, "mock device");
-	for (auto it = o.hwpts.rbegin(); it != o.hwpts.rend(); ++it)
-		destroy(*it, "HWPT");
-	for (auto it = o.queues.rbegin(); it != o.queues.rend(); ++it) {
-		const uint32_t id = iommufd_fault_queue_id(*it);
-		const int rc = iommufd_fault_queue_close(*it);
+		check(iommufd_destroy(o.ctx, *it), "mock device", *it);
+	for (auto it = o.made.rbegin(); it != o.made.rend(); ++it) {
+		int rc;
 
-		if (rc)
-			problems->push_back("closing fault queue " + std::to_string(id) +
-					    " made before the failure: " + strerror(-rc) + ": " +
-					    iommufd_ctx_last_error(o.ctx));
+		if (it->kind == Objects::kFaultQueue)
+			rc = iommufd_fault_queue_close(static_cast<iommufd_fault_queue *>(it->queue));
+		else if (it->kind == Objects::kVeventq)
+			rc = iommufd_veventq_close(static_cast<iommufd_veventq *>(it->queue));
+		else
+			rc = iommufd_destroy(o.ctx, it->id);
+		// A vDEVICE goes with its device (Linux 6.17+), destroyed above.
+		if (it->kind == Objects::kVdevice && rc == -ENOENT)
+			rc = 0;
+		check(rc, kName[it->kind], it->id);
 	}
-	for (auto it = o.ioases.rbegin(); it != o.ioases.rend(); ++it)
-		destroy(*it, "IOAS");
 	o.stdevs.clear();
-	o.hwpts.clear();
-	o.queues.clear();
-	o.ioases.clear();
+	o.made.clear();
 }
 
 // With nothing left in @ctx, a fresh IOAS gets ID 1 and maps and unmaps.
@@ -122,22 +121,35 @@ void CheckUsable(iommufd_ctx *ctx, std::vector<std::string> *problems, bool *lea
 
 } // namespace
 
-void Objects::Forget(uint32_t id)
+void Objects::Add(iommufd_fault_queue *q)
 {
-	for (std::vector<uint32_t> *v : {&stdevs, &hwpts, &ioases})
-		v->erase(std::remove(v->begin(), v->end(), id), v->end());
+	made.push_back({kFaultQueue, iommufd_fault_queue_id(q), q});
 }
 
-void Objects::Forget(iommufd_fault_queue *q)
+void Objects::Add(iommufd_veventq *q)
 {
-	queues.erase(std::remove(queues.begin(), queues.end(), q), queues.end());
+	made.push_back({kVeventq, iommufd_veventq_id(q), q});
+}
+
+void Objects::Forget(uint32_t id)
+{
+	stdevs.erase(std::remove(stdevs.begin(), stdevs.end(), id), stdevs.end());
+	made.erase(std::remove_if(made.begin(), made.end(),
+				  [id](const Made &m) { return !m.queue && m.id == id; }),
+		   made.end());
+}
+
+void Objects::Forget(const void *queue)
+{
+	made.erase(std::remove_if(made.begin(), made.end(),
+				  [queue](const Made &m) { return m.queue == queue; }),
+		   made.end());
 }
 
 void Objects::Reserve()
 {
-	for (std::vector<uint32_t> *v : {&stdevs, &hwpts, &ioases})
-		v->reserve(16);
-	queues.reserve(16);
+	stdevs.reserve(16);
+	made.reserve(32);
 }
 
 void Pass::Prime(iommufd_ctx *ctx)
@@ -242,7 +254,7 @@ SweepResult Sweep(const Sequence &seq, bool opens_ctx, FailNth &inj)
 		r.failed++;
 		const char *name = p.err() ? strerrorname_np(p.err()) : nullptr;
 		const std::string e = p.err() ? (name ? name : std::to_string(p.err())) : "stopped";
-		auto &c = r.calls[std::string(p.stop()) + " " + e];
+		auto &c = r.calls[p.err() ? std::string(p.stop()) + " " + e : p.stop()];
 		r.errnos[e]++;
 		if (!c.first++)
 			c.second = p.sentence();

@@ -19,18 +19,28 @@
 
 #include "fail_nth.h"
 
-// What a pass made and has not destroyed yet: the teardown after a failure
-// destroys these (devices first: that detaches them from everything).
+// What a pass made and has not destroyed yet.  The teardown after a
+// failure destroys the mock devices first (that detaches them from
+// everything), then the rest newest first: an object only refers to older
+// ones.
 struct Objects {
+	enum Kind { kIoas, kHwpt, kViommu, kVdevice, kFaultQueue, kVeventq };
+	struct Made {
+		Kind kind;
+		uint32_t id;
+		void *queue; // kFaultQueue, kVeventq: the library's handle
+	};
+
 	iommufd_ctx *ctx = nullptr;
 	std::vector<uint32_t> stdevs; // mock devices
-	std::vector<uint32_t> hwpts;  // in creation order (nested after parent)
-	std::vector<iommufd_fault_queue *> queues;
-	std::vector<uint32_t> ioases;
+	std::vector<Made> made;       // the rest, in creation order
 
-	// The sequence destroyed @id itself.
+	void Add(Kind kind, uint32_t id) { made.push_back({kind, id, nullptr}); }
+	void Add(iommufd_fault_queue *q);
+	void Add(iommufd_veventq *q);
+	// The sequence destroyed @id (or closed @queue) itself.
 	void Forget(uint32_t id);
-	void Forget(iommufd_fault_queue *q);
+	void Forget(const void *queue);
 	// Room for every object of a sequence, so recording one does not
 	// allocate while a failure is armed.
 	void Reserve();
