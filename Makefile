@@ -1,13 +1,14 @@
 # Entry points.  `make run` builds everything and runs the main job;
-# `make check` runs every test suite.  Both work as root on a fresh Debian
-# machine: `make setup` (run by both) installs what is missing.
+# `make check` runs every test suite; `make bench` prints the benchmarks'
+# table.  All work as root on a fresh Debian machine: `make setup` (run by
+# each) installs what is missing.
 
 BUILD ?= build
 BUILD_TYPE ?= RelWithDebInfo
 CMAKE_FLAGS ?= -DLIBIOMMUFD_WERROR=ON
 CTEST = ctest --test-dir $(BUILD) --output-on-failure
 
-.PHONY: all setup configure build check check-unit check-consumer run install clean
+.PHONY: all setup configure build check check-unit check-consumer run bench install clean
 
 all: build
 
@@ -33,6 +34,11 @@ check: build
 
 run: build
 	@scripts/run $(BUILD)
+
+# One table of SDK-vs-raw ratios, syscalls per operation and the bindings'
+# per-call cost, all measured in one boot of the latest test VM (bench/run).
+bench: build
+	@bench/run $(BUILD)
 
 install: build
 	cmake --install $(BUILD)

@@ -11,7 +11,8 @@
  *                        [--no-warmup] [--list]
  *
  * --only with --side sdk|raw and --no-warmup is what bench/run's syscall
- * count runs under strace: setup, then exactly the operations it prints.
+ * count runs under strace: setup, then the operation exactly --count times
+ * (unscaled), untimed, and a "ran <key> <side> <count>" line.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -139,6 +140,7 @@ static int run_case(const struct ops_case *c, struct ops_env *e, const struct pl
 	int rc = 0;
 
 	if (p->sides != 3) {
+		n = p->count; /* exactly, unscaled: the syscall count divides by it */
 		rc = run_side(c, p->sides == 2, e, n);
 		if (!rc)
 			printf("ran %s %s %ld\n", c->key, p->sides == 2 ? "raw" : "sdk", n);
