@@ -6,9 +6,11 @@
  * bitmap is an array of 64-bit words that the kernel only ORs bits into,
  * with read-modify-writes of whole words; iova and iova + length must be
  * multiples of page_size and of the IOAS's IOVA alignment; a NULL or
- * unwritable bitmap is not reported (the bits are silently lost).  So the
- * library checks the arguments itself, zeroes the words it owns, and asks
- * for a bounded number of pages per ioctl, each chunk starting on a word.
+ * unwritable bitmap is not reported (the bits are silently lost); the IOAS's
+ * iova_rwsem is held (shared) for the whole walk.  So the library checks the
+ * arguments itself and zeroes the words it owns; one ioctl reads the whole
+ * range, or, with IOMMUFD_DIRTY_CHUNKED, each chunk (starting on a word) is
+ * one ioctl, so writers of the IOAS wait for a chunk at most.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -19,7 +21,7 @@
 
 #include "private.h"
 
-#define DIRTY_FLAGS_KNOWN (IOMMUFD_DIRTY_NO_CLEAR | IOMMUFD_DIRTY_MERGE)
+#define DIRTY_FLAGS_KNOWN (IOMMUFD_DIRTY_NO_CLEAR | IOMMUFD_DIRTY_MERGE | IOMMUFD_DIRTY_CHUNKED)
 
 _Static_assert(IOMMUFD_DIRTY_NO_CLEAR == UAPI_HWPT_GET_DIRTY_BITMAP_NO_CLEAR, "flag");
 _Static_assert(IOMMUFD_DIRTY_CHUNK_PAGES % 64 == 0, "chunks start on a bitmap word");
@@ -54,7 +56,7 @@ int iommufd_hwpt_set_dirty_tracking(struct iommufd_ctx *ctx, uint32_t hwpt_id, i
 	return rc;
 }
 
-/* One read of the dirty bitmap, in chunks. */
+/* One read of the dirty bitmap, in one piece or in chunks. */
 struct dirty_walk {
 	uint32_t hwpt_id;
 	uint64_t iova;
@@ -152,11 +154,12 @@ int iommufd_hwpt_get_dirty_bitmap(struct iommufd_ctx *ctx, uint32_t hwpt_id, uin
 	if (rc)
 		return rc;
 	const struct dirty_walk w = { hwpt_id, iova, page_size, length / page_size, bitmap, flags };
-	for (uint64_t first = 0; first < w.npages; first += IOMMUFD_DIRTY_CHUNK_PAGES) {
+	const uint64_t step = flags & IOMMUFD_DIRTY_CHUNKED ? IOMMUFD_DIRTY_CHUNK_PAGES : w.npages;
+	for (uint64_t first = 0; first < w.npages; first += step) {
 		uint64_t pages = w.npages - first;
 
-		if (pages > IOMMUFD_DIRTY_CHUNK_PAGES)
-			pages = IOMMUFD_DIRTY_CHUNK_PAGES;
+		if (pages > step)
+			pages = step;
 		rc = read_chunk(ctx, &w, first, pages, &ran);
 		if (rc)
 			return ran ? explain_dirty_error(ctx, rc, &w, first) : rc;

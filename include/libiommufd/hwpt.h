@@ -176,9 +176,11 @@ LIBIOMMUFD_API int iommufd_hwpt_set_dirty_tracking(struct iommufd_ctx *ctx, uint
 /* Flags of iommufd_hwpt_get_dirty_bitmap(). */
 #define IOMMUFD_DIRTY_NO_CLEAR (1u << 0) /* read without clearing (before an unmap) */
 #define IOMMUFD_DIRTY_MERGE (1u << 16)   /* OR into @bitmap instead of replacing it */
+#define IOMMUFD_DIRTY_CHUNKED (1u << 17) /* one ioctl per IOMMUFD_DIRTY_CHUNK_PAGES */
 
-/* Pages read per ioctl: one 4 KiB page of bitmap.  Bounds the kernel's
- * work (and its hold on the IOAS against map/unmap) per call. */
+/* Pages read per ioctl with IOMMUFD_DIRTY_CHUNKED: one 4 KiB page of
+ * bitmap.  The kernel holds the IOAS's IOVA lock (shared) for a whole read,
+ * so maps and unmaps by other threads wait for it: chunks bound that wait. */
 #define IOMMUFD_DIRTY_CHUNK_PAGES 32768u
 
 /*
@@ -193,19 +195,24 @@ LIBIOMMUFD_API int iommufd_hwpt_set_dirty_tracking(struct iommufd_ctx *ctx, uint
  *              8 * DIV_ROUND_UP(length / page_size, 64), since the kernel
  *              writes whole words.
  * @flags:      IOMMUFD_DIRTY_NO_CLEAR, IOMMUFD_DIRTY_MERGE (keep the bits
- *              already in @bitmap: to merge the HWPTs of several devices).
+ *              already in @bitmap: to merge the HWPTs of several devices),
+ *              IOMMUFD_DIRTY_CHUNKED.
  *
  * Without IOMMUFD_DIRTY_MERGE the words are zeroed first (the kernel only
- * sets bits).  The range is walked IOMMUFD_DIRTY_CHUNK_PAGES pages per
- * ioctl, so any range costs no big kernel buffer and no long kernel hold.
- * The kernel reports nothing past an IOVA that is not mapped: give ranges
- * that are fully mapped.
+ * sets bits).  The whole range is one ioctl, as a hand-written call would
+ * be (the kernel walks the caller's bitmap a page at a time itself, so no
+ * range needs a big kernel buffer).  With IOMMUFD_DIRTY_CHUNKED it is
+ * walked IOMMUFD_DIRTY_CHUNK_PAGES pages per ioctl instead, so maps and
+ * unmaps of other threads on the same IOAS never wait for a whole huge
+ * range.  The kernel reports nothing past an IOVA that is not mapped: give
+ * ranges that are fully mapped.
  *
  * Return: 0, or a negative errno: -EINVAL (alignment, @bitmap NULL,
  * misaligned or too small; length 0), -EOVERFLOW (range wraps), -ENOENT
  * (no such paging HWPT), -EOPNOTSUPP (HWPT without dirty tracking, unknown
- * flag, or "needs Linux 6.7").  A failure after the first chunk says in
- * the sentence which part was read (and cleared).  Linux 6.7.
+ * flag, or "needs Linux 6.7").  With IOMMUFD_DIRTY_CHUNKED, a failure after
+ * the first chunk says in the sentence which part was read (and cleared).
+ * Linux 6.7.
  */
 LIBIOMMUFD_API int iommufd_hwpt_get_dirty_bitmap(struct iommufd_ctx *ctx, uint32_t hwpt_id,
 						 uint64_t iova, uint64_t length,

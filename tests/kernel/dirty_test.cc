@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 // Dirty tracking on the mock: pages marked dirty with the mock's DIRTY op
-// come back through the chunked bitmap reader over a range of several
-// chunks, with every bit in its place on both sides of each chunk
-// boundary; NO_CLEAR, MERGE and the errnos of these paths.
+// come back through the bitmap reader over a range of several chunks, in
+// one ioctl and with CHUNKED, with every bit in its place on both sides of
+// each chunk boundary; NO_CLEAR, MERGE and the errnos of these paths.
 #include "hwpt_kernel.h"
 
 #include <set>
@@ -88,19 +88,21 @@ std::vector<uint64_t> Pattern()
 	return {bits.begin(), bits.end()};
 }
 
-TEST_F(DirtyTest, ChunkedReadOfALargeRange)
+TEST_F(DirtyTest, ReadOfALargeRange)
 {
 	const std::vector<uint64_t> want = Pattern();
 	auto w = Words(kBits);
 
 	static_assert(kBits > 3 * kChunk && kBits < 4 * kChunk, "four chunks, the last partial");
-	MarkDirty(want);
-	std::fill(w.begin(), w.end(), ~0ull); // stale bits the reader must clear
-	ASSERT_OK(Read(w));
-	EXPECT_EQ(want, BitsOf(w));
-	// Read and cleared: nothing is left.
-	ASSERT_OK(Read(w));
-	EXPECT_EQ(std::vector<uint64_t>{}, BitsOf(w));
+	for (uint32_t chunked : {0u, IOMMUFD_DIRTY_CHUNKED}) {
+		MarkDirty(want);
+		std::fill(w.begin(), w.end(), ~0ull); // stale bits the reader must clear
+		ASSERT_OK(Read(w, chunked));
+		EXPECT_EQ(want, BitsOf(w)) << "flags " << chunked;
+		// Read and cleared: nothing is left.
+		ASSERT_OK(Read(w, chunked));
+		EXPECT_EQ(std::vector<uint64_t>{}, BitsOf(w)) << "flags " << chunked;
+	}
 }
 
 TEST_F(DirtyTest, NoClear)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
-// Dirty tracking: iommufd_hwpt_set_dirty_tracking() and the chunked
-// reader iommufd_hwpt_get_dirty_bitmap(): bit placement across chunk
-// boundaries, ioctls per range, NO_CLEAR, MERGE, every check and errno.
+// Dirty tracking: iommufd_hwpt_set_dirty_tracking() and the reader
+// iommufd_hwpt_get_dirty_bitmap(): one ioctl per range, or with CHUNKED bit
+// placement across chunk boundaries and ioctls per chunk; NO_CLEAR, MERGE,
+// every check and errno.
 #include <vector>
 
 #include "hwpt_test_support.h"
@@ -104,7 +105,25 @@ TEST_P(Dirty, MergeKeepsTheCallersBits)
 	EXPECT_EQ(0u, Reads().back().flags) << "MERGE is the library's, not the kernel's";
 }
 
-// A huge range: one ioctl per chunk, each with its own word-aligned part
+// A huge range is one ioctl, as a hand-written call would be.
+TEST_P(Dirty, HugeRangeOneIoctl)
+{
+	const uint64_t pages = 5 * kChunk + 100;
+	auto b = Bitmap(pages, ~0ull);
+	const std::vector<uint64_t> dirty = {0, kChunk - 1, kChunk, 4 * kChunk + 1, pages - 1};
+
+	MapRange(pages * kPage);
+	for (uint64_t page : dirty)
+		Dirty4k(kBase + page * kPage);
+	ASSERT_EQ(0, Read(kBase, pages * kPage, kPage, b)) << iommufd_ctx_last_error(ctx_);
+	EXPECT_EQ(dirty, SetBits(b)) << "stale bits cleared, the dirty ones set";
+	ASSERT_EQ(1u, Reads().size());
+	EXPECT_EQ(kBase, Reads()[0].iova);
+	EXPECT_EQ(pages * kPage, Reads()[0].length);
+	EXPECT_EQ(reinterpret_cast<uintptr_t>(b.data()), Reads()[0].data);
+}
+
+// With CHUNKED: one ioctl per chunk, each with its own word-aligned part
 // of the bitmap, and bits on both sides of every boundary land right.
 TEST_P(Dirty, HugeRangeInChunks)
 {
@@ -116,7 +135,8 @@ TEST_P(Dirty, HugeRangeInChunks)
 	MapRange(pages * kPage);
 	for (uint64_t page : dirty)
 		Dirty4k(kBase + page * kPage);
-	ASSERT_EQ(0, Read(kBase, pages * kPage, kPage, b)) << iommufd_ctx_last_error(ctx_);
+	ASSERT_EQ(0, Read(kBase, pages * kPage, kPage, b, IOMMUFD_DIRTY_CHUNKED))
+		<< iommufd_ctx_last_error(ctx_);
 	EXPECT_EQ(dirty, SetBits(b));
 	ASSERT_EQ(6u, Reads().size());
 	for (size_t i = 0; i < Reads().size(); i++) {
@@ -128,8 +148,8 @@ TEST_P(Dirty, HugeRangeInChunks)
 	}
 }
 
-// 2^40 bytes at 2 MiB a bit: 2^19 bits, 16 chunks; a 4 KiB dirty page
-// sets the bit of the 2 MiB that holds it.
+// 2^40 bytes at 2 MiB a bit: 2^19 bits, 16 chunks with CHUNKED; a 4 KiB
+// dirty page sets the bit of the 2 MiB that holds it.
 TEST_P(Dirty, LargePageSize)
 {
 	const uint64_t page_size = 2ull << 20, length = 1ull << 40;
@@ -140,23 +160,33 @@ TEST_P(Dirty, LargePageSize)
 	Dirty4k(kBase + length - kPage);
 	ASSERT_EQ(0, Read(kBase, length, page_size, b)) << iommufd_ctx_last_error(ctx_);
 	EXPECT_EQ((std::vector<uint64_t>{3, length / page_size - 1}), SetBits(b));
-	EXPECT_EQ(16u, fk_.ioctls(UAPI_CMD_HWPT_GET_DIRTY_BITMAP));
+	EXPECT_EQ(1u, fk_.ioctls(UAPI_CMD_HWPT_GET_DIRTY_BITMAP));
+	ASSERT_EQ(0, Read(kBase, length, page_size, b, IOMMUFD_DIRTY_CHUNKED));
+	EXPECT_EQ(std::vector<uint64_t>{}, SetBits(b)) << "read and cleared by the first read";
+	EXPECT_EQ(1u + 16u, fk_.ioctls(UAPI_CMD_HWPT_GET_DIRTY_BITMAP));
 }
 
-// The kernel stops at the first IOVA no mapping covers; each chunk starts
-// a new walk, so a hole costs the rest of its own chunk only.
-TEST_P(Dirty, HoleStopsTheKernelWithinAChunk)
+// The kernel stops at the first IOVA no mapping covers, and says nothing:
+// in one ioctl a hole costs the rest of the range; with CHUNKED each chunk
+// starts a new walk, so it costs the rest of its own chunk only.
+TEST_P(Dirty, HoleStopsTheKernel)
 {
 	const uint64_t pages = 2 * kChunk;
 	auto b = Bitmap(pages);
 
 	MapFixed(ioas_, kBase, 10 * kPage);
 	MapFixed(ioas_, kBase + 20 * kPage, (pages - 20) * kPage);
-	Dirty4k(kBase + 1 * kPage);
-	Dirty4k(kBase + 30 * kPage);
-	Dirty4k(kBase + kChunk * kPage + 1 * kPage);
-	ASSERT_EQ(0, Read(kBase, pages * kPage, kPage, b)) << iommufd_ctx_last_error(ctx_);
-	EXPECT_EQ((std::vector<uint64_t>{1, kChunk + 1}), SetBits(b));
+	for (uint32_t flags : {0u, IOMMUFD_DIRTY_CHUNKED}) {
+		Dirty4k(kBase + 1 * kPage);
+		Dirty4k(kBase + 30 * kPage);
+		Dirty4k(kBase + kChunk * kPage + 1 * kPage);
+		ASSERT_EQ(0, Read(kBase, pages * kPage, kPage, b, flags))
+			<< iommufd_ctx_last_error(ctx_);
+		if (flags & IOMMUFD_DIRTY_CHUNKED)
+			EXPECT_EQ((std::vector<uint64_t>{1, kChunk + 1}), SetBits(b));
+		else
+			EXPECT_EQ(std::vector<uint64_t>{1}, SetBits(b)) << "one walk, stopped at the hole";
+	}
 }
 
 TEST_P(Dirty, SetTrackingOnOff)
@@ -212,7 +242,8 @@ TEST_P(Dirty, IoasAlignmentIsTheKernels)
 		     Read(kBase + 2048, 2048, 2048, b));
 }
 
-// A failure after the first chunk says which part the caller already has.
+// With CHUNKED, a failure after the first chunk says which part the caller
+// already has.
 TEST_P(Dirty, FailureMidWalk)
 {
 	const uint64_t pages = 4 * kChunk;
@@ -224,7 +255,7 @@ TEST_P(Dirty, FailureMidWalk)
 		     "IOMMU_HWPT_GET_DIRTY_BITMAP of HWPT 3 failed: Cannot allocate memory (at IOVA "
 		     "0x110000000; the bits of 0x100000000..0x10fffffff are in the bitmap and were "
 		     "cleared)",
-		     Read(kBase, pages * kPage, kPage, b));
+		     Read(kBase, pages * kPage, kPage, b, IOMMUFD_DIRTY_CHUNKED));
 	EXPECT_EQ(2u, Reads().size());
 }
 
@@ -238,7 +269,7 @@ TEST_P(Dirty, ArgumentChecks)
 			iommufd_hwpt_get_dirty_bitmap(nullptr, hwpt_, kBase, len, kPage, b.data(),
 						      b.size() * 8, 0));
 	EXPECT_REJECTED(ctx_, EOPNOTSUPP,
-			"iommufd_hwpt_get_dirty_bitmap: unknown flags 0x2 (known: 0x10001)",
+			"iommufd_hwpt_get_dirty_bitmap: unknown flags 0x2 (known: 0x30001)",
 			Read(kBase, len, kPage, b, 2));
 	EXPECT_REJECTED(ctx_, EINVAL, "iommufd_hwpt_get_dirty_bitmap: bitmap is NULL",
 			iommufd_hwpt_get_dirty_bitmap(ctx_, hwpt_, kBase, len, kPage, nullptr, 64,

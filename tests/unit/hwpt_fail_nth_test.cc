@@ -47,7 +47,8 @@ TEST_P(HwptFailNth, DirtyReaderChunks)
 					      &iova);
 		if (!rc)
 			rc = iommufd_hwpt_get_dirty_bitmap(c, hwpt, iova, pages * kPage, kPage,
-							   bitmap.data(), bitmap.size() * 8, 0);
+							   bitmap.data(), bitmap.size() * 8,
+							   IOMMUFD_DIRTY_CHUNKED);
 		EXPECT_TRUE(rc == 0 || rc == -ENOMEM) << rc;
 		return rc;
 	});

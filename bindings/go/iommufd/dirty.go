@@ -17,6 +17,9 @@ const (
 	// DirtyMerge ORs into the bitmap instead of replacing it: to merge
 	// the HWPTs of several devices.
 	DirtyMerge DirtyFlags = 1 << 16
+	// DirtyChunked reads 32768 pages per ioctl, so maps and unmaps of
+	// the IOAS by other threads wait for one chunk at most.
+	DirtyChunked DirtyFlags = 1 << 17
 )
 
 // Bitmap is a dirty bitmap: bit i (bit i%64 of word i/64) stands for the
@@ -68,9 +71,9 @@ func (h *HWPT) DirtyBitmap(iova, length, pageSize uint64, flags DirtyFlags) (Bit
 }
 
 // ReadDirty reads the dirty bits of [iova, iova+length) into b, which must
-// hold length/pageSize bits (IOMMU_HWPT_GET_DIRTY_BITMAP, walked in chunks
-// of 32768 pages).  Without DirtyMerge, b is zeroed first.  The range must
-// be fully mapped.  Linux 6.7.
+// hold length/pageSize bits (IOMMU_HWPT_GET_DIRTY_BITMAP: one ioctl, or
+// one per 32768 pages with DirtyChunked).  Without DirtyMerge, b is zeroed
+// first.  The range must be fully mapped.  Linux 6.7.
 func (h *HWPT) ReadDirty(iova, length, pageSize uint64, b Bitmap, flags DirtyFlags) error {
 	const op = "iommufd_hwpt_get_dirty_bitmap"
 	if h.ctx.h == 0 {

@@ -127,6 +127,11 @@ func TestKernelDirtyBitmap(t *testing.T) {
 	if len(got) != 1 || got[0] != mark[0] {
 		t.Errorf("bitmap %x, want %x", got, mark)
 	}
+	got, err = h.DirtyBitmap(iova, pages*ps, ps, iommufd.DirtyNoClear|iommufd.DirtyChunked)
+	must(t, err)
+	if len(got) != 1 || got[0] != mark[0] {
+		t.Errorf("chunked: bitmap %x, want %x", got, mark)
+	}
 	got, err = h.DirtyBitmap(iova, pages*ps, ps, 0)
 	must(t, err)
 	if got.Count() != 5 {

@@ -65,6 +65,7 @@ func TestConstantsMatchC(t *testing.T) {
 		{"InvalidateDataVTDS1", InvalidateDataVTDS1, uint64(cgen.IOMMUFD_INVALIDATE_DATA_VTD_S1)},
 		{"DirtyNoClear", uint64(DirtyNoClear), uint64(cgen.IOMMUFD_DIRTY_NO_CLEAR)},
 		{"DirtyMerge", uint64(DirtyMerge), uint64(cgen.IOMMUFD_DIRTY_MERGE)},
+		{"DirtyChunked", uint64(DirtyChunked), uint64(cgen.IOMMUFD_DIRTY_CHUNKED)},
 		{"FaultLastPage", uint64(FaultLastPage), uint64(cgen.IOMMUFD_FAULT_LAST_PAGE)},
 		{"FaultPASIDValid", uint64(FaultPASIDValid), uint64(cgen.IOMMUFD_FAULT_PASID_VALID)},
 		{"FaultPermWrite", uint64(FaultPermWrite), uint64(cgen.IOMMUFD_FAULT_PERM_WRITE)},

@@ -104,13 +104,14 @@ class TestDirty:
             bits[p // 8] |= 1 << (p % 8)
         assert testing.dirty(ctx, hwpt, self.iova, length, self.PAGE, bits) == len(pages)
 
-    def test_marked_pages_come_back(self, ctx, dirty_hwpt):
+    @pytest.mark.parametrize("chunked", [False, True])
+    def test_marked_pages_come_back(self, ctx, dirty_hwpt, chunked):
         length = 1 << 20
         marked = [0, 2, 64, 130, 510]
         self.mark(ctx, dirty_hwpt, marked, length)
         want = [self.iova + p * self.PAGE for p in marked]
         assert dirty_hwpt.dirty_iovas(self.iova, length, self.PAGE, no_clear=True) == want
-        bitmap = dirty_hwpt.get_dirty_bitmap(self.iova, length, self.PAGE)
+        bitmap = dirty_hwpt.get_dirty_bitmap(self.iova, length, self.PAGE, chunked=chunked)
         assert len(bitmap) == length // self.PAGE // 8
         assert bitmap[0] == 0b101
         assert dirty_hwpt.dirty_iovas(self.iova, length, self.PAGE) == []  # cleared

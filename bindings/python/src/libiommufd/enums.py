@@ -100,6 +100,7 @@ class DirtyFlag(enum.IntFlag):
 
     NO_CLEAR = _c.IOMMUFD_DIRTY_NO_CLEAR
     MERGE = _c.IOMMUFD_DIRTY_MERGE
+    CHUNKED = _c.IOMMUFD_DIRTY_CHUNKED
 
 
 class HwInfoType(enum.IntEnum):

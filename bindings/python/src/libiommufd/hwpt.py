@@ -78,13 +78,18 @@ class Hwpt(KernelObject):
         _c.iommufd_hwpt_set_dirty_tracking(self._ctx._handle, self.id, int(bool(enable)))
 
     def get_dirty_bitmap(self, iova: int, length: int, page_size: int, *,
-                         no_clear: bool = False, merge_into: Optional[Any] = None) -> Any:
+                         no_clear: bool = False, merge_into: Optional[Any] = None,
+                         chunked: bool = False) -> Any:
         """Read (and clear, unless *no_clear*) the dirty bits of
         [iova, iova + length), one bit per *page_size*: bit i % 64 of 64-bit
         word i // 64 stands for page iova + i * page_size.  Returns a new
         bytearray, or ORs the bits into *merge_into* (a writable buffer,
-        8-byte aligned) and returns it."""
+        8-byte aligned) and returns it.  One ioctl reads the whole range;
+        *chunked* reads 32768 pages per ioctl, so maps and unmaps of the IOAS
+        by other threads never wait for a whole huge range."""
         flags = DirtyFlag.NO_CLEAR if no_clear else DirtyFlag(0)
+        if chunked:
+            flags |= DirtyFlag.CHUNKED
         pages = length // page_size if page_size else 0
         if merge_into is None:
             bitmap: Any = bytearray(8 * ((pages + 63) // 64) or 8)
