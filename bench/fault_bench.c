@@ -20,8 +20,8 @@
 #include <libiommufd/testing.h>
 
 #include "fault_bench.h"
+#include "median.h"
 
-#define MAX_REPS 15
 
 struct bench_setup {
 	struct bench_env env;
@@ -103,22 +103,6 @@ static int run_one(struct bench_setup *s, const struct bench_opts *o, int ring,
 		return -EIO;
 	}
 	return run_close(s);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median(const double *v, int n)
-{
-	double s[MAX_REPS];
-
-	memcpy(s, v, sizeof(*v) * (size_t)n);
-	qsort(s, (size_t)n, sizeof(*s), cmp_double);
-	return n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
 }
 
 struct mode_stats {
